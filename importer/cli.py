@@ -1,0 +1,110 @@
+"""The ``zuddl-import`` command: parse flags, wire the library, print, choose the exit code.
+
+Heavy modules (pandas, uvicorn) are imported inside commands so ``--help`` and the sandbox
+start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from importer import __version__
+from importer.errors import ExitCode, ImporterError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zuddl-import")
+def cli() -> None:
+    """Import agenda spreadsheets into the sessions of a Zuddl event."""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--api-key", default=None, help="Key with READ and WRITE scope [sandbox-secret].")
+@click.option("--read-only-key", multiple=True, help="A key with READ scope only (repeatable).")
+@click.option("--event", "events", multiple=True, help="An event ID to serve (repeatable).")
+@click.option("--timezone", default="UTC", show_default=True, help="Time zone of the events.")
+@click.option(
+    "--locations",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON list of location names (or objects with name/id/type/mapLink).",
+)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file.")
+@click.option("--rate-limit", default=10.0, show_default=True, help="Requests/s per key; 0=none.")
+@click.option("--max-concurrent", default=100, show_default=True, type=click.IntRange(1))
+@click.option("--daily-quota", default=10_000, show_default=True, type=click.IntRange(0))
+@click.option("--latency-ms", default=0.0, show_default=True, type=click.FloatRange(0))
+@click.option("--jitter-ms", default=0.0, show_default=True, type=click.FloatRange(0))
+@click.option("--error-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1))
+@click.option("--drop-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1))
+@click.option("--slow-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1))
+@click.option("--slow-ms", default=30_000.0, show_default=True, type=click.FloatRange(0))
+@click.option("--seed", default=0, show_default=True, type=int)
+def sandbox(**opts: Any) -> None:
+    """Serve a local emulator of the Zuddl sessions API (no account needed)."""
+    from importer.sandbox import settings as sb
+
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(opts["timezone"])
+    except (ValueError, KeyError) as exc:
+        raise click.BadParameter(f"unknown time zone {opts['timezone']!r}") from exc
+    event_ids = opts["events"] or (sb.DEMO_EVENT_ID,)
+    events = []
+    for event_id in event_ids:
+        if not sb_event_id_ok(event_id):
+            raise click.BadParameter(
+                f"{event_id!r} is not an event ID (a UUID)", param_hint="--event"
+            )
+        places = sb.read_locations_file(opts["locations"], event_id) if opts["locations"] else None
+        events.append(sb.demo_event(event_id, opts["timezone"], places))
+    fault_names = [f for f in sb.Faults().as_dict() if f in opts]
+    settings = sb.SandboxSettings(
+        api_keys=(opts["api_key"] or sb.DEMO_API_KEY,),
+        read_only_keys=tuple(opts["read_only_key"]),
+        events=tuple(events),
+        faults=sb.Faults(**{name: opts[name] for name in fault_names}),
+        db_path=opts["db"],
+    )
+    from importer.sandbox.server import serve
+
+    shown = f"[{opts['host']}]" if ":" in opts["host"] else opts["host"]
+    click.echo(f"Zuddl sandbox at http://{shown}:{opts['port']}")
+    for event in events:
+        click.echo(f"  event {event.id}  ({event.name}, time zone {event.timezone})")
+        for place in event.locations:
+            click.echo(f"    location {place.id}  {place.name}")
+    click.echo(f"  API key: {settings.api_keys[0]}   (send it in the Authorization header)")
+    click.echo("Press Ctrl-C to stop.")
+    serve(settings, host=opts["host"], port=opts["port"])
+
+
+def sb_event_id_ok(event_id: str) -> bool:
+    from importer.sandbox.validation import EVENT_ID_RE
+
+    return bool(EVENT_ID_RE.match(event_id))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors become one line on stderr and an exit code, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="zuddl-import", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Interrupted.", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.USAGE)
+    except ImporterError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    sys.exit(ExitCode.OK)

@@ -1,0 +1,410 @@
+"""The sandbox's HTTP surface: the contract's endpoints behind a gate of limits and faults."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Message, Receive, Scope, Send
+
+from importer.sandbox.limits import Limits, Stats, retry_after_seconds
+from importer.sandbox.settings import Event, SandboxSettings
+from importer.sandbox.store import Store, to_json
+from importer.sandbox.validation import (
+    EVENT_ID_RE,
+    Invalid,
+    parse_paging,
+    validate_files,
+    validate_session,
+    validate_speakers,
+)
+
+_WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+
+
+class ConnectionDropped(ConnectionError):
+    """Raised in place of a dropped connection where no socket exists (in-process transport)."""
+
+
+class SandboxState:
+    def __init__(self, settings: SandboxSettings) -> None:
+        self.settings = settings
+        self.store = Store(settings.events, settings.db_path)
+        self.limits = Limits(settings.faults)
+        self.stats = Stats()
+        self.keys = {key: True for key in settings.api_keys}
+        self.keys.update({key: False for key in settings.read_only_keys})
+
+
+def problem(
+    status: int,
+    message: str,
+    description: str,
+    errors: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = {
+        "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "message": message,
+        "description": description,
+        "errors": errors or {},
+    }
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class SandboxApp:
+    """ASGI app. The gate must be outermost: dropping a connection needs uvicorn's own ``send``."""
+
+    def __init__(self, settings: SandboxSettings) -> None:
+        self.state = SandboxState(settings)
+        self.inner = _starlette(self.state)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
+            await self.inner(scope, receive, send)
+            return
+        state, method = self.state, scope["method"]
+
+        async def reply(response: Response) -> None:
+            state.stats.requests[f"{method} {response.status_code}"] += 1
+            await response(scope, receive, send)
+
+        refusal = self._admit(scope)
+        if refusal is not None:
+            await reply(refusal)
+            return
+        stats = state.stats
+        stats.in_flight += 1
+        stats.peak_concurrency = max(stats.peak_concurrency, stats.in_flight)
+        try:
+            verdict = state.limits.roll()
+            if verdict.latency_s:
+                await asyncio.sleep(verdict.latency_s)
+            if verdict.error_status is not None:
+                stats.injected_errors += 1
+                await reply(problem(verdict.error_status, "Server error", "Injected fault."))
+                return
+            messages: list[Message] = []
+
+            async def keep(message: Message) -> None:
+                messages.append(message)
+
+            await self.inner(scope, receive, keep)
+            if verdict.drop:
+                stats.dropped += 1
+                stats.requests[f"{method} dropped"] += 1
+                await _drop(send)
+                return
+            if verdict.slow:
+                stats.slow += 1
+                await _hold(receive, state.limits.faults.slow_ms / 1000)
+            status = messages[0]["status"] if messages else 500
+            stats.requests[f"{method} {status}"] += 1
+            for message in messages:
+                await send(message)
+        finally:
+            stats.in_flight -= 1
+
+    def _admit(self, scope: Scope) -> Response | None:
+        """Auth, daily quota, rate limit and concurrency cap, in the order a gateway checks."""
+        state = self.state
+        raw = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1").strip()
+        key = raw[7:].strip() if raw.lower().startswith("bearer ") else raw
+        if not key:
+            return problem(401, "Unauthorized", "Send the API key in the Authorization header.")
+        if key not in state.keys:
+            return problem(401, "Unauthorized", "The API key is not valid.")
+        if scope["method"] in _WRITE_METHODS and not state.keys[key]:
+            return problem(403, "Forbidden", "The API key does not have the WRITE scope.")
+        quota_wait = state.limits.quota_wait(key)
+        if quota_wait is not None:
+            state.stats.rate_limited += 1
+            return problem(
+                429,
+                "Too Many Requests",
+                "The daily request quota is used up.",
+                headers={"Retry-After": str(quota_wait)},
+            )
+        wait = state.limits.rate_wait(key)
+        if wait:
+            state.stats.rate_limited += 1
+            return problem(
+                429,
+                "Too Many Requests",
+                "Rate limit exceeded.",
+                headers={"Retry-After": str(retry_after_seconds(wait))},
+            )
+        if state.stats.in_flight >= state.limits.faults.max_concurrent:
+            state.stats.rate_limited += 1
+            return problem(
+                429,
+                "Too Many Requests",
+                "Too many concurrent requests.",
+                headers={"Retry-After": "1"},
+            )
+        return None
+
+
+async def _drop(send: Send) -> None:
+    # uvicorn's send is a bound method of its request cycle, which holds the socket's transport.
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None:
+        raise ConnectionDropped("sandbox dropped the connection after committing")
+    transport.abort()
+    for _ in range(3):  # let uvicorn see connection_lost, so it does not try to answer
+        await asyncio.sleep(0)
+
+
+async def _hold(receive: Receive, seconds: float) -> None:
+    """Sleep, but stop early when the client hangs up: a timed-out client is gone."""
+
+    async def disconnected() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    waiter = asyncio.ensure_future(disconnected())
+    try:
+        await asyncio.wait({waiter}, timeout=seconds)
+    finally:
+        waiter.cancel()
+
+
+# --- the contract's endpoints -------------------------------------------------------------
+
+
+def _state(request: Request) -> SandboxState:
+    state: SandboxState = request.app.state.sandbox
+    return state
+
+
+def _event(request: Request) -> Event:
+    event_id = request.path_params["event_id"]
+    if not EVENT_ID_RE.match(event_id):
+        raise Invalid({"eventId": "must be a UUID"})
+    event = _state(request).store.events.get(event_id)
+    if event is None:
+        raise Invalid({"eventId": "no event with this ID"}, 404, "Event not found")
+    return event
+
+
+def _session(request: Request, event: Event) -> dict[str, Any]:
+    record = _state(request).store.get(event.id, request.path_params["session_id"])
+    if record is None:
+        raise Invalid({"sessionId": "no session with this ID in the event"}, 404, "Not found")
+    return record
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise Invalid({"body": "is not valid JSON"}) from exc
+
+
+def _paged(request: Request, path: str, items: list[Any], total: int, page: int, size: int) -> Any:
+    def link(number: int) -> str:
+        return f"{path}?page={number}&size={size}"
+
+    last = max(1, -(-total // size))
+    return {
+        "pagination": {
+            "next": link(page + 1) if page < last else None,
+            "current": link(page),
+            "previous": link(page - 1) if page > 1 else None,
+        },
+        "data": items,
+    }
+
+
+async def get_event(request: Request) -> Response:
+    event = _event(request)
+    return JSONResponse(
+        {
+            "id": event.id,
+            "name": event.name,
+            "timezone": event.timezone,
+            "startDate": event.start_date,
+            "endDate": event.end_date,
+        }
+    )
+
+
+async def list_locations(request: Request) -> Response:
+    event = _event(request)
+    page, size = parse_paging(dict(request.query_params))
+    wanted = request.query_params.get("filter", "").strip().lower()
+    places = [p for p in event.locations if wanted in p.name.lower()]
+    sort = request.query_params.get("sort", "")
+    if sort.startswith("name"):
+        places.sort(key=lambda p: p.name.lower(), reverse=sort.endswith("desc"))
+    items = [
+        {"id": p.id, "name": p.name, "mapLink": p.map_link}
+        for p in places[(page - 1) * size : page * size]
+    ]
+    path = f"/v1/events/{event.id}/locations"
+    return JSONResponse(_paged(request, path, items, len(places), page, size))
+
+
+async def list_sessions(request: Request) -> Response:
+    event = _event(request)
+    page, size = parse_paging(dict(request.query_params))
+    records, total = _state(request).store.page(event.id, page, size)
+    items = [to_json(r, event) for r in records]
+    path = f"/v1/events/{event.id}/sessions"
+    return JSONResponse(_paged(request, path, items, total, page, size))
+
+
+def _checked_body(request: Request, event: Event, body: Any, session_id: str | None) -> Any:
+    parsed = validate_session(body)
+    if parsed.location_id and parsed.location_id not in {p.id for p in event.locations}:
+        raise Invalid({"locationId": "no location with this ID in the event"})
+    parent = parsed.parent_session_id
+    if parent:
+        if session_id is not None and parent.lower() == session_id:
+            raise Invalid({"parentSessionId": "a session cannot be its own parent"})
+        store = _state(request).store
+        if store.get(event.id, parent) is None:
+            raise Invalid(
+                {"parentSessionId": "no session with this ID in the event"},
+                404,
+                "Parent session not found",
+            )
+        if session_id is not None and session_id in store.ancestors(event.id, parent):
+            raise Invalid({"parentSessionId": "would make a cycle of parent sessions"})
+    return parsed
+
+
+async def create_session(request: Request) -> Response:
+    event = _event(request)
+    parsed = _checked_body(request, event, await _json(request), None)
+    state = _state(request)
+    record = state.store.create(event.id, parsed)
+    state.stats.creates_committed += 1
+    return JSONResponse(to_json(record, event), status_code=201)
+
+
+async def get_session(request: Request) -> Response:
+    event = _event(request)
+    return JSONResponse(to_json(_session(request, event), event))
+
+
+async def update_session(request: Request) -> Response:
+    event = _event(request)
+    record = _session(request, event)
+    parsed = _checked_body(request, event, await _json(request), record["id"])
+    state = _state(request)
+    updated = state.store.update(event.id, record["id"], parsed)
+    state.stats.updates_committed += 1
+    return JSONResponse(to_json(updated, event))
+
+
+async def speakers(request: Request) -> Response:
+    event = _event(request)
+    record = _session(request, event)
+    items = validate_speakers(await _json(request))
+    store = _state(request).store
+    updated = store.change_speakers(event.id, record["id"], items, add=request.method == "POST")
+    return JSONResponse(to_json(updated, event))
+
+
+async def files(request: Request) -> Response:
+    event = _event(request)
+    record = _session(request, event)
+    items = validate_files(await _json(request))
+    updated = _state(request).store.add_files(event.id, record["id"], items)
+    return JSONResponse(to_json(updated, event))
+
+
+# --- inspection, for tests and benchmarks (loopback only, no key) -------------------------
+
+
+def _loopback(request: Request) -> None:
+    host = request.client.host if request.client else ""
+    try:
+        ok = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        ok = host in ("testclient", "localhost")
+    if not ok:
+        raise Invalid({"client": "inspection is only served to loopback"}, 403, "Forbidden")
+
+
+async def admin_sessions(request: Request) -> Response:
+    _loopback(request)
+    event = _event(request)
+    return JSONResponse([to_json(r, event) for r in _state(request).store.all(event.id)])
+
+
+async def admin_reset(request: Request) -> Response:
+    _loopback(request)
+    state = _state(request)
+    state.store.reset()
+    state.stats.reset()
+    state.limits.reset()
+    return JSONResponse({"reset": True})
+
+
+async def admin_faults(request: Request) -> Response:
+    _loopback(request)
+    state = _state(request)
+    if request.method == "POST":
+        body = await _json(request)
+        if not isinstance(body, dict):
+            raise Invalid({"body": "must be a JSON object"})
+        try:
+            state.limits.configure(state.limits.faults.updated(body))
+        except ValueError as exc:
+            raise Invalid({"faults": str(exc)}) from exc
+    return JSONResponse(state.limits.faults.as_dict())
+
+
+async def admin_stats(request: Request) -> Response:
+    _loopback(request)
+    return JSONResponse(_state(request).stats.as_dict())
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Invalid)
+    description = "; ".join(f"{k} {v}" for k, v in exc.errors.items())
+    return problem(exc.status, exc.message, description, exc.errors)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    reason = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
+    return problem(exc.status_code, reason, f"{request.method} {request.url.path}: {exc.detail}")
+
+
+def _starlette(state: SandboxState) -> Starlette:
+    event = "/v1/events/{event_id}"
+    session = event + "/sessions/{session_id}"
+    app = Starlette(
+        routes=[
+            Route(event, get_event, methods=["GET"]),
+            Route(event + "/locations", list_locations, methods=["GET"]),
+            Route(event + "/sessions", list_sessions, methods=["GET"]),
+            Route(event + "/sessions", create_session, methods=["POST"]),
+            Route(session, get_session, methods=["GET"]),
+            Route(session, update_session, methods=["PUT"]),
+            Route(session + "/speakers", speakers, methods=["POST", "DELETE"]),
+            Route(session + "/files", files, methods=["POST"]),
+            Route("/_sandbox/events/{event_id}/sessions", admin_sessions, methods=["GET"]),
+            Route("/_sandbox/reset", admin_reset, methods=["POST"]),
+            Route("/_sandbox/faults", admin_faults, methods=["GET", "POST"]),
+            Route("/_sandbox/stats", admin_stats, methods=["GET"]),
+        ],
+        exception_handlers={Invalid: _invalid, HTTPException: _http_error},
+    )
+    app.state.sandbox = state
+    return app
+
+
+def create_app(settings: SandboxSettings | None = None) -> SandboxApp:
+    return SandboxApp(settings or SandboxSettings())
