@@ -85,6 +85,89 @@ def sandbox(**opts: Any) -> None:
     serve(settings, host=opts["host"], port=opts["port"])
 
 
+@cli.command()
+@click.argument("agenda", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--event", "event_id", help="Zuddl event ID (a UUID).")
+@click.option("--sheet", help="Sheet to read (default: the first).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="TOML settings.")
+@click.option(
+    "--results",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Results file (.xlsx or .csv) [AGENDA.results.xlsx].",
+)
+@click.option("--timezone", help="Time zone of the sheet's times, e.g. Europe/Berlin.")
+@click.option(
+    "--date-order", type=click.Choice(["mdy", "dmy", "ymd"]), help="For dates like 03/04/2026."
+)
+@click.option("--base-url", help="API address [https://api.zuddl.com].")
+@click.option("--concurrency", type=click.IntRange(1, 100), help="Requests in flight at once [8].")
+@click.option("--rate-limit", type=click.FloatRange(0), help="Requests per second; 0 = none [10].")
+@click.option(
+    "--skip-invalid", is_flag=True, default=None, help="Send the valid rows even if some are not."
+)
+@click.option("--dry-run", is_flag=True, help="Check and plan; send nothing.")
+@click.option("--sandbox", is_flag=True, help="Import into a local sandbox (no account needed).")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def run(
+    agenda: Path, config: Path | None, dry_run: bool, sandbox: bool, no_progress: bool, **flags: Any
+) -> None:
+    """Import the sessions of AGENDA (xlsx, xls, ods, csv) into a Zuddl event."""
+    from importer import console
+    from importer.config import Secret, load_settings
+
+    settings = load_settings(config).with_overrides(**flags)
+    if sandbox:
+        from importer.sandbox import (
+            DEMO_API_KEY,
+            DEMO_EVENT_ID,
+            SandboxSettings,
+            demo_event,
+            run_sandbox,
+        )
+        from importer.sandbox.settings import Faults
+
+        event_id = settings.event_id or DEMO_EVENT_ID
+        served = SandboxSettings(
+            events=(demo_event(event_id, settings.mapping.timezone or "UTC"),),
+            faults=Faults(rate_limit=settings.rate_limit),
+        )
+        with run_sandbox(served) as running:
+            click.echo(
+                f"Sandbox: importing into a local emulator of Zuddl at {running.base_url} "
+                f"(event {event_id})."
+            )
+            local = settings.with_overrides(base_url=running.base_url, event_id=event_id)
+            code = console.run_and_report(
+                agenda,
+                local,
+                Secret(DEMO_API_KEY),
+                dry_run=dry_run,
+                progress=not no_progress,
+                show_created=True,
+            )
+        sys.exit(code)
+    key = None
+    if settings.event_id is not None:
+        key = settings.api_key() if not dry_run else _optional_key(settings)
+    elif not dry_run:
+        raise click.UsageError(
+            "Give the event to import into with --event EVENT_ID "
+            '(or event = "..." in the config file), or use --sandbox.'
+        )
+    sys.exit(
+        console.run_and_report(agenda, settings, key, dry_run=dry_run, progress=not no_progress)
+    )
+
+
+def _optional_key(settings: Any) -> Any:
+    from importer.errors import UsageError
+
+    try:
+        return settings.api_key()
+    except UsageError:
+        return None
+
+
 def sb_event_id_ok(event_id: str) -> bool:
     from importer.sandbox.validation import EVENT_ID_RE
 

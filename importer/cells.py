@@ -1,0 +1,299 @@
+"""Reading one spreadsheet cell as a date, time, duration or number, the ways people write them.
+
+Each parser returns the value or raises ``CellError`` whose text says what is wrong and how to
+write it instead; the mapper adds the row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Literal
+
+DateOrder = Literal["mdy", "dmy", "ymd"]
+Cell = str | int | float | bool | datetime | date | time | timedelta | None
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+# Serials of 1980..2100: anything else in a date column is more likely a typo than a date.
+_SERIAL_RANGE = (29221, 73051)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAYS = re.compile(
+    r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|sday|nesday|rsday|urday)?\b\.?,?", re.I
+)
+_TIME = r"(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2})(?:[.,](\d+))?)?\s*([ap])?\.?\s*(?:m\.?)?"
+_TIME_RE = re.compile(rf"^{_TIME}$", re.I)
+_RANGE_RE = re.compile(rf"^\s*({_TIME})\s*(?:-|\u2013|\u2014|to|until)\s*({_TIME})\s*$", re.I)
+_NUMERIC_DATE_RE = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})$")
+_DURATION_RE = re.compile(
+    r"^(?:(\d+(?:[.,]\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*(?:m(?:in(?:ute)?s?)?)?)?$", re.I
+)
+
+TIME_HINT = "Write it like 09:30 or 9:30 AM."
+DATE_HINT = "Write it like 2026-06-10."
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as what its column holds; the text is for users."""
+
+
+def show(value: Cell) -> str:
+    """A cell value as the user sees it in Excel, for messages."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() != time() else f"{value:%Y-%m-%d}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, timedelta):
+        minutes = int(value.total_seconds() // 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+    return "" if value is None else str(value)
+
+
+def _round_to_second(moment: datetime) -> datetime:
+    # Excel stores times as fractions of a day: 13:00 often comes back as 12:59:59.99999.
+    return (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
+
+
+def excel_serial(number: float) -> datetime:
+    return _round_to_second(_EXCEL_EPOCH + timedelta(days=number))
+
+
+def _is_time_only(moment: datetime) -> bool:
+    # Time-formatted cells come back on Excel's day zero.
+    return moment.date() in (date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1))
+
+
+@lru_cache(maxsize=4096)
+def _time_from_text(text: str) -> time:
+    match = _TIME_RE.match(text.strip())
+    if not match:
+        raise CellError(f'"{text}" is not a time. {TIME_HINT}')
+    hour_s, minute_s, second_s, fraction, meridiem = match.groups()
+    if minute_s is None and meridiem is None:
+        raise CellError(f'"{text}" is not a time. {TIME_HINT}')
+    hour, minute = int(hour_s), int(minute_s or 0)
+    second = int(second_s or 0)
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise CellError(f'"{text}" is not a time: with AM/PM the hour is 1 to 12. {TIME_HINT}')
+        hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise CellError(f'"{text}" is not a time. {TIME_HINT}')
+    moment = datetime(2000, 1, 1, hour, minute, second)
+    if fraction:
+        moment = _round_to_second(moment + timedelta(seconds=float("0." + fraction)))
+    return moment.time()
+
+
+def parse_time(value: Cell) -> time:
+    if isinstance(value, time):
+        return _round_to_second(datetime.combine(date(2000, 1, 1), value)).time()
+    if isinstance(value, datetime):
+        return _round_to_second(value).time()
+    if isinstance(value, float | int) and not isinstance(value, bool) and 0 <= value < 1:
+        return excel_serial(float(value)).time()
+    if isinstance(value, str):
+        return _time_from_text(value)
+    raise CellError(f'"{show(value)}" is not a time. {TIME_HINT}')
+
+
+def parse_range(value: Cell) -> tuple[time, time] | None:
+    """Start and end from one cell such as "9:00 AM - 10:30 AM"; None if it is no range."""
+    if not isinstance(value, str):
+        return None
+    match = _RANGE_RE.match(value)
+    if not match:
+        return None
+    return parse_time(match.group(1)), parse_time(match.group(7))
+
+
+def numeric_date_parts(text: str) -> tuple[int, int, int] | None:
+    match = _NUMERIC_DATE_RE.match(text.strip())
+    if not match:
+        return None
+    a, b, c = (int(g) for g in match.groups())
+    return a, b, c
+
+
+def infer_date_order(texts: list[str]) -> DateOrder | None:
+    """What a column's own values say about day/month order, or None if they do not tell."""
+    day_first = month_first = False
+    for text in texts:
+        parts = numeric_date_parts(text)
+        if parts is None or parts[0] > 31:
+            continue
+        a, b, _ = parts
+        day_first |= a > 12 >= b
+        month_first |= b > 12 >= a
+    if day_first != month_first:
+        return "dmy" if day_first else "mdy"
+    return None
+
+
+def _year(number: int) -> int:
+    return number + 2000 if number < 100 else number
+
+
+def _make_date(year: int, month: int, day: int, text: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise CellError(f'"{text}" is not a real date. {DATE_HINT}') from exc
+
+
+@lru_cache(maxsize=4096)
+def _date_from_text(text: str, order: DateOrder | None) -> date:
+    clean = text.strip()
+    try:
+        return date.fromisoformat(clean)
+    except ValueError:
+        pass
+    parts = numeric_date_parts(clean)
+    if parts is not None:
+        a, b, c = parts
+        if a > 31:  # 2026/06/10: year first, whatever the order setting says
+            return _make_date(a, b, c, clean)
+        if order is None and a != b and a <= 12 and b <= 12:
+            raise CellError(
+                f'"{clean}" could be day {a} of month {b} or month {a}, day {b}. '
+                "Write it like 2026-06-10, or set the date order with --date-order dmy or mdy."
+            )
+        if order == "mdy" or (order is None and b > 12):
+            return _make_date(_year(c), a, b, clean)
+        if order == "ymd":
+            return _make_date(_year(a), b, c, clean)
+        return _make_date(_year(c), b, a, clean)
+    words = re.findall(r"[a-z]+|\d+", _WEEKDAYS.sub(" ", clean.lower()))
+    months = [w for w in words if w in _MONTHS]
+    numbers = [int(w) for w in words if w.isdigit()]
+    ordinals = ("th", "st", "nd", "rd", "of")
+    leftovers = [w for w in words if not w.isdigit() and w not in _MONTHS and w not in ordinals]
+    if len(months) == 1 and len(numbers) == 2 and not leftovers:
+        # "18 March 2024", "March 18, 2024", "9-Nov-2020", "2020-Nov-09"
+        day, year = (numbers[1], numbers[0]) if numbers[0] > 31 else (numbers[0], numbers[1])
+        return _make_date(_year(year), _MONTHS[months[0]], day, clean)
+    raise CellError(f'"{clean}" is not a date. {DATE_HINT}')
+
+
+def parse_date(value: Cell, order: DateOrder | None = None) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+            return excel_serial(float(value)).date()
+        raise CellError(f'"{show(value)}" is not a date. {DATE_HINT}')
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{5}(\.\d+)?", text):
+            return parse_date(float(text), order)
+        return _date_from_text(text, order)
+    raise CellError(f'"{show(value)}" is not a date. {DATE_HINT}')
+
+
+@lru_cache(maxsize=4096)
+def _split_date_time(text: str) -> tuple[str, str] | None:
+    match = re.match(rf"^(.*?\d)(?:T|\s+|,\s*)({_TIME})$", text.strip(), re.I)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def parse_moment(value: Cell, order: DateOrder | None = None) -> datetime | time:
+    """A cell that may hold a date and time, or only a time (the caller needs a date then)."""
+    if isinstance(value, datetime):
+        moment = _round_to_second(value.replace(tzinfo=None))
+        return moment.time() if _is_time_only(moment) else moment
+    if isinstance(value, time):
+        return parse_time(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 0 <= value < 1:
+            return parse_time(value)
+        if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+            return excel_serial(float(value))
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{5}\.\d+", text):
+            return parse_moment(float(text), order)
+        if _TIME_RE.match(text) and re.search(r"[:.h]|[ap]\.?m", text, re.I):
+            return parse_time(text)
+        split = _split_date_time(text)
+        if split is not None:
+            day = parse_date(split[0], order)
+            return datetime.combine(day, parse_time(split[1]))
+    raise CellError(
+        f'"{show(value)}" is not a date and time. Write it like 2026-06-10 09:30, '
+        "or put the date in a Date column and the time here."
+    )
+
+
+def parse_duration(value: Cell) -> timedelta:
+    """Minutes as a number, or "1:30", "90 min", "1h30", "1.5 h"."""
+    if isinstance(value, timedelta):
+        result = value
+    elif isinstance(value, time):
+        result = timedelta(hours=value.hour, minutes=value.minute)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        result = timedelta(minutes=float(value))
+    elif isinstance(value, str):
+        text = value.strip().lower().replace(" ", "")
+        hm = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+        plain = re.fullmatch(r"\d+(?:[.,]\d+)?", text)
+        match = _DURATION_RE.match(text)
+        if hm:
+            result = timedelta(hours=int(hm.group(1)), minutes=int(hm.group(2)))
+        elif plain:
+            result = timedelta(minutes=float(text.replace(",", ".")))
+        elif match and any(match.groups()):
+            hours = float((match.group(1) or "0").replace(",", "."))
+            result = timedelta(hours=hours, minutes=int(match.group(2) or 0))
+        else:
+            raise CellError(f'"{value}" is not a duration. Write the minutes, like 45, or 1:30.')
+    else:
+        raise CellError(f'"{show(value)}" is not a duration. Write the minutes, like 45, or 1:30.')
+    if result <= timedelta(0):
+        raise CellError(f'"{show(value)}" is not a duration: it must be more than 0 minutes.')
+    return result
+
+
+def parse_whole_number(value: Cell) -> int:
+    """Capacities: a whole number of 0 or more, also when typed as "1,200" or "120.0"."""
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(" ", "").replace("\u202f", "")
+        if re.fullmatch(r"-?\d{1,3}(,\d{3})+", text):
+            text = text.replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            number = None
+    if number is None or number != int(number):
+        raise CellError(f'"{show(value)}" is not a whole number. Write a number like 120.')
+    if number < 0:
+        raise CellError(f'"{show(value)}" is below 0. Write 0 or more, or leave it empty.')
+    return int(number)

@@ -1,0 +1,285 @@
+"""The only module that speaks HTTP: Zuddl's sessions API as the contract describes it.
+
+Every httpx error is mapped here, at the boundary, to an ``ImporterError`` or to a result the
+runner can act on; nothing above this module knows httpx exists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from aiolimiter import AsyncLimiter
+
+from importer.config import Secret
+from importer.errors import ApiError, UsageError
+from importer.mapper import Draft, location_key
+
+PAGE_SIZE = 50  # the contract's maximum
+MAX_429_RETRIES = 8
+# Without TCP_NODELAY a request whose headers and body go out in two writes waits ~40 ms
+# for a delayed ACK: a quarter of the whole budget at 10 requests/s.
+_SOCKET_OPTIONS = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    id: str
+    name: str
+    timezone: str | None
+
+
+@dataclass(frozen=True)
+class RemoteSession:
+    id: str
+    reference_id: str | None
+    parent_session_id: str | None
+    raw: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What one create or update came to. ``session_id`` is set when it succeeded."""
+
+    status: int | None
+    session_id: str | None
+    message: str
+    outcome_unknown: bool = False  # sent, but no answer: it may or may not have been done
+
+
+def check_base_url(url: str) -> str:
+    """Keys travel only over HTTPS, except to this machine (the sandbox)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f'"{url}" is not a web address. Use one like https://api.zuddl.com.')
+    if parts.scheme == "http":
+        host = parts.hostname
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise UsageError(
+                f'Refusing to send the API key over plain http to "{host}". '
+                "Use https:// (plain http is allowed only for this machine, e.g. the sandbox)."
+            )
+    return url.rstrip("/")
+
+
+def format_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def session_body(
+    draft: Draft, parent_session_id: str | None, reference_field: str
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "title": draft.title,
+        "startDateTime": format_utc(draft.start),
+        "endDateTime": format_utc(draft.end),
+    }
+    if draft.description is not None:
+        body["description"] = draft.description
+    if draft.location_id is not None:
+        body["locationId"] = draft.location_id
+    if draft.capacity is not None:
+        body["totalCapacity"] = draft.capacity
+    if draft.reference_id is not None:
+        body[reference_field] = draft.reference_id
+    if parent_session_id is not None:
+        body["parentSessionId"] = parent_session_id
+    if draft.tags:
+        body["tags"] = list(draft.tags)
+    return body
+
+
+def _api_reason(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return f"Zuddl answered {response.status_code}."
+    errors = data.get("errors") if isinstance(data, dict) else None
+    if isinstance(errors, dict) and errors:
+        return "; ".join(f"{field} {reason}" for field, reason in errors.items())
+    if isinstance(data, dict):
+        return str(data.get("description") or data.get("message") or response.status_code)
+    return f"Zuddl answered {response.status_code}."
+
+
+class ZuddlClient:
+    """One keep-alive connection pool for a whole run, behind a client-side rate limit."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: Secret,
+        *,
+        reference_field: str = "referenceId",
+        timeout_s: float = 30.0,
+        rate_limit: float = 10.0,
+        concurrency: int = 8,
+        transport: httpx.AsyncBaseTransport | None = None,
+        on_rate_limited: Callable[[float], None] | None = None,
+    ) -> None:
+        self.base_url = check_base_url(base_url)
+        self.reference_field = reference_field
+        self._key = api_key
+        # One token at a time, evenly spaced: a burst would spend the server's bucket at once.
+        self._limiter = AsyncLimiter(1, 1 / rate_limit) if rate_limit > 0 else None
+        self._on_rate_limited = on_rate_limited
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
+            limits=httpx.Limits(
+                max_connections=concurrency + 2, max_keepalive_connections=concurrency + 2
+            ),
+            transport=transport or httpx.AsyncHTTPTransport(socket_options=_SOCKET_OPTIONS),
+            headers={"Accept": "application/json"},
+            follow_redirects=False,
+        )
+        self.calls = 0
+
+    async def __aenter__(self) -> ZuddlClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._http.aclose()
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One call, waiting out 429s; transport errors propagate as httpx errors."""
+        for _ in range(MAX_429_RETRIES + 1):
+            if self._limiter is not None:
+                await self._limiter.acquire()
+            self.calls += 1
+            response = await self._http.request(
+                method, path, headers={"Authorization": self._key.reveal()}, **kwargs
+            )
+            if response.status_code != 429:
+                return response
+            wait = _retry_after(response)
+            if self._on_rate_limited is not None:
+                self._on_rate_limited(wait)
+            await asyncio.sleep(wait)
+        return response
+
+    def _refused(self, response: httpx.Response) -> None:
+        if response.status_code == 401:
+            raise ApiError(
+                "Zuddl refused the API key (401). Check that the key is right and "
+                "was created for Backend usage."
+            )
+        if response.status_code == 403:
+            raise ApiError(
+                "The API key may not do this (403): it needs the WRITE scope to "
+                "create or update sessions."
+            )
+
+    async def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        try:
+            response = await self._send("GET", path, params=params)
+        except httpx.TransportError as exc:
+            raise ApiError(
+                f"Cannot reach the Zuddl API at {self.base_url}: "
+                f"{_transport_reason(exc)}. Check the address and your network."
+            ) from exc
+        self._refused(response)
+        if response.status_code == 404 and "/events/" in path:
+            raise UsageError(
+                f"Zuddl knows no event with this ID ({path.split('/')[3]}). "
+                "Check --event: copy the ID from the event's settings in Zuddl."
+            )
+        if response.status_code == 400:
+            raise UsageError(f"Zuddl refused the request: {_api_reason(response)}.")
+        if response.status_code >= 300:
+            raise ApiError(f"Zuddl answered {response.status_code} to GET {path}. Try again later.")
+        return response.json()
+
+    async def get_event(self, event_id: str) -> EventInfo:
+        data = await self._get(f"/v1/events/{event_id}")
+        return EventInfo(
+            str(data.get("id", event_id)), str(data.get("name", "")), data.get("timezone")
+        )
+
+    async def _all_pages(self, path: str) -> list[dict[str, Any]]:
+        first = await self._get(path, {"page": 1, "size": PAGE_SIZE})
+        items: list[dict[str, Any]] = list(first.get("data", []))
+        page = 1
+        while (first.get("pagination") or {}).get("next") and len(
+            first.get("data", [])
+        ) == PAGE_SIZE:
+            page += 1
+            first = await self._get(path, {"page": page, "size": PAGE_SIZE})
+            items.extend(first.get("data", []))
+        return items
+
+    async def list_locations(self, event_id: str) -> dict[str, str]:
+        """Location name key (case and spacing folded) -> location ID."""
+        items = await self._all_pages(f"/v1/events/{event_id}/locations")
+        return {location_key(str(i["name"])): str(i["id"]) for i in items if i.get("name")}
+
+    async def list_sessions(self, event_id: str) -> list[RemoteSession]:
+        items = await self._all_pages(f"/v1/events/{event_id}/sessions")
+        return [
+            RemoteSession(
+                id=str(item["id"]),
+                # Older answers name the field externalRefId: accept either.
+                reference_id=item.get("referenceId") or item.get("externalRefId"),
+                parent_session_id=item.get("parentSessionId"),
+                raw=item,
+            )
+            for item in items
+        ]
+
+    async def create_session(self, event_id: str, body: Mapping[str, Any]) -> WriteResult:
+        try:
+            response = await self._send("POST", f"/v1/events/{event_id}/sessions", json=body)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise ApiError(
+                f"Lost the connection to the Zuddl API at {self.base_url}: "
+                f"{_transport_reason(exc)}."
+            ) from exc
+        except httpx.TransportError as exc:
+            return WriteResult(
+                None,
+                None,
+                "No answer from Zuddl ("
+                + _transport_reason(exc)
+                + "); the session may or may not have been created.",
+                True,
+            )
+        self._refused(response)
+        if response.status_code in (200, 201):
+            return WriteResult(response.status_code, str(response.json()["id"]), "")
+        if response.status_code >= 500:
+            return WriteResult(
+                response.status_code,
+                None,
+                f"Zuddl answered {response.status_code}"
+                "; the session may or may not have been created.",
+                True,
+            )
+        return WriteResult(
+            response.status_code, None, f"Zuddl refused this session: {_api_reason(response)}."
+        )
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return max(0.1, min(float(response.headers.get("Retry-After", "1")), 120.0))
+    except ValueError:
+        return 1.0
+
+
+def _transport_reason(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "it did not answer in time"
+    if isinstance(exc, httpx.ConnectError):
+        return "the connection was refused or the host is unknown"
+    return "the connection was closed before an answer came"

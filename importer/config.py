@@ -1,0 +1,208 @@
+"""Settings of an import: from a TOML file, then flags, then defaults. Secrets stay masked."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from importer.errors import UsageError
+
+DateOrder = Literal["mdy", "dmy", "ymd"]
+FIELDS = (
+    "title",
+    "description",
+    "start",
+    "end",
+    "date",
+    "duration",
+    "location",
+    "capacity",
+    "reference",
+    "parent",
+    "tags",
+    "ignore",
+)
+DEFAULT_BASE_URL = "https://api.zuddl.com"
+# The contract's two names of the reference field; one setting picks what is sent.
+REFERENCE_FIELDS = ("referenceId", "externalRefId")
+
+
+class Secret:
+    """An API key that never shows itself in output, logs, reprs or exceptions."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    def __str__(self) -> str:
+        return "********"
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+@dataclass(frozen=True)
+class MappingOptions:
+    """How spreadsheet cells become session fields."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)  # header -> field
+    timezone: str | None = None
+    date_order: DateOrder | None = None
+    default_duration_min: int | None = None
+    default_date: date | None = None
+    default_location: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    event_id: str | None = None
+    base_url: str = DEFAULT_BASE_URL
+    api_key_env: str = "ZUDDL_API_KEY"
+    reference_field: str = "referenceId"
+    sheet: str | None = None
+    results: Path | None = None
+    rate_limit: float = 10.0
+    concurrency: int = 8
+    timeout_s: float = 30.0
+    skip_invalid: bool = False
+    mapping: MappingOptions = MappingOptions()
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """Flags win over the config file; a flag left out (None) keeps the file's value."""
+        mapping_names = {f.name for f in fields(MappingOptions)}
+        top = {k: v for k, v in changes.items() if v is not None and k not in mapping_names}
+        low = {k: v for k, v in changes.items() if v is not None and k in mapping_names}
+        result = replace(self, **top)
+        if low:
+            result = replace(result, mapping=replace(result.mapping, **low))
+        return result.checked()
+
+    def checked(self) -> Settings:
+        if self.mapping.timezone is not None:
+            check_timezone(self.mapping.timezone)
+        if self.reference_field not in REFERENCE_FIELDS:
+            raise UsageError(
+                f'reference_field must be "referenceId" or "externalRefId", '
+                f'not "{self.reference_field}".'
+            )
+        if self.concurrency < 1:
+            raise UsageError("concurrency must be at least 1.")
+        if self.rate_limit < 0:
+            raise UsageError("rate_limit must be 0 (no limit) or more requests per second.")
+        return self
+
+    def api_key(self) -> Secret:
+        value = os.environ.get(self.api_key_env, "").strip()
+        if not value:
+            raise UsageError(
+                f"No API key: set the environment variable {self.api_key_env} to your Zuddl "
+                "API key (created for Backend usage, with WRITE scope)."
+            )
+        return Secret(value)
+
+
+def check_timezone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UsageError(
+            f'"{name}" is not a time zone. Use a name like Europe/Berlin, America/New_York or UTC.'
+        ) from exc
+
+
+_TOP_KEYS = {
+    "event": ("event_id", str),
+    "base_url": ("base_url", str),
+    "api_key_env": ("api_key_env", str),
+    "reference_field": ("reference_field", str),
+    "sheet": ("sheet", str),
+    "results": ("results", str),
+    "rate_limit": ("rate_limit", (int, float)),
+    "concurrency": ("concurrency", int),
+    "timeout": ("timeout_s", (int, float)),
+    "skip_invalid": ("skip_invalid", bool),
+}
+_MAPPING_KEYS = {
+    "timezone": ("timezone", str),
+    "date_order": ("date_order", str),
+    "duration_minutes": ("default_duration_min", int),
+    "date": ("default_date", (str, date)),
+    "location": ("default_location", str),
+}
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Settings from a TOML file (see the README), or the defaults without one."""
+    if path is None:
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise UsageError(f'The config file "{path}" does not exist.') from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f'Cannot read the config file "{path}": {exc}.') from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f'The config file "{path.name}" is not valid TOML: {exc}.') from exc
+    return _settings_from(raw, path.name, path.parent)
+
+
+def _take(table: Mapping[str, Any], keys: dict[str, tuple[str, Any]], where: str) -> dict[str, Any]:
+    result = {}
+    for key, value in table.items():
+        if key not in keys:
+            continue
+        name, kind = keys[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise UsageError(f'{where}: "{key}" has the wrong type ({value!r}).')
+        result[name] = value
+    return result
+
+
+def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
+    known = set(_TOP_KEYS) | {"columns", "defaults", "import"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise UsageError(
+            f"{name}: unknown setting {', '.join(repr(u) for u in unknown)}. "
+            f"Known settings: {', '.join(sorted(known))}."
+        )
+    top = _take(raw, _TOP_KEYS, name)
+    if "results" in top:
+        top["results"] = base / top["results"]
+    defaults = raw.get("defaults", {})
+    if not isinstance(defaults, dict):
+        raise UsageError(f"{name}: [defaults] must be a table.")
+    low = _take(defaults, _MAPPING_KEYS, f"{name} [defaults]")
+    if "default_date" in low and isinstance(low["default_date"], str):
+        try:
+            low["default_date"] = date.fromisoformat(low["default_date"])
+        except ValueError as exc:
+            raise UsageError(
+                f'{name} [defaults]: date "{defaults["date"]}" is not a date like 2026-06-10.'
+            ) from exc
+    if low.get("date_order") not in (None, "mdy", "dmy", "ymd"):
+        raise UsageError(f'{name} [defaults]: date_order must be "mdy", "dmy" or "ymd".')
+    columns = raw.get("columns", {})
+    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+        raise UsageError(f'{name}: [columns] maps a header to a field, e.g. "Room" = "location".')
+    for header, target in columns.items():
+        if target not in FIELDS:
+            raise UsageError(
+                f'{name} [columns]: "{header}" = "{target}" names no field. '
+                f"Fields are: {', '.join(FIELDS)}."
+            )
+    mapping = MappingOptions(columns=dict(columns), **low)
+    return Settings(mapping=mapping, **top).checked()

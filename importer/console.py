@@ -1,0 +1,130 @@
+"""What the CLI prints around an import: plan, problems, progress bar, summary, created table.
+
+Kept apart from cli.py so the click layer stays thin; tqdm is used here and never in the library.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Never
+from zoneinfo import ZoneInfo
+
+import click
+from tqdm import tqdm
+
+from importer.config import Secret, Settings
+from importer.plan import Plan
+from importer.results import Outcome, Status
+from importer.runner import ImportReport, ImportRequest, run_import
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+def where(report: ImportReport) -> str:
+    table = report.table
+    return f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
+
+
+def show_plan(plan: Plan, dry_run: bool) -> None:
+    count = len(plan.steps)
+    waves = plan.wave_count
+    verb = "would send" if dry_run else "sends"
+    click.echo(
+        f"Plan: {count} session{'s' * (count != 1)} in {waves} wave{'s' * (waves != 1)} "
+        f"(parents first); this run {verb} {count} create{'s' * (count != 1)}."
+    )
+
+
+def show_problems(report: ImportReport) -> None:
+    problems = report.plan.problems
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
+    if not problems:
+        return
+    click.echo(
+        f"Problems in {where(report)}: {len(errors)} error{'s' * (len(errors) != 1)}, "
+        f"{len(warnings)} note{'s' * (len(warnings) != 1)}.",
+        err=True,
+    )
+    for problem in (errors + warnings)[:MAX_PROBLEMS_SHOWN]:
+        label = "error" if problem.severity == "error" else "note"
+        click.echo(f"  {label}: {problem.text()}", err=True)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        click.echo(
+            f"  ... and {len(problems) - MAX_PROBLEMS_SHOWN} more: every row's message is "
+            f"in the results sheet {report.results_path}.",
+            err=True,
+        )
+
+
+def print_created(report: ImportReport) -> None:
+    zone = ZoneInfo(report.timezone)
+    titles = {d.row: d for d in report.mapped.drafts}
+    lines = []
+    for outcome in sorted(report.outcomes.values(), key=lambda o: o.row):
+        draft = titles.get(outcome.row)
+        if outcome.status != Status.CREATED or draft is None:
+            continue
+        start = draft.start.astimezone(zone).strftime("%a %d %b %H:%M")
+        parent = "  ↳ " if outcome.parent_session_id else ""
+        title = (parent + draft.title)[:48]
+        lines.append(f"  {outcome.row:>4}  {start}  {title:<48}  {outcome.session_id}")
+    if lines:
+        click.echo(
+            f"  {'Row':>4}  {'Start (' + report.timezone + ')':<16}  {'Title':<48}  Zuddl ID"
+        )
+        click.echo("\n".join(lines))
+
+
+def summary(report: ImportReport) -> str:
+    counts = report.counts
+    parts = [f"{counts.get(s, 0)} {s.value}" for s in Status if counts.get(s, 0)]
+    return ", ".join(parts) or "no rows"
+
+
+def run_and_report(
+    agenda: Path,
+    settings: Settings,
+    key: Secret | None,
+    *,
+    dry_run: bool,
+    progress: bool,
+    show_created: bool = False,
+) -> int:
+    bar: tqdm[Never] | None = None
+    use_bar = progress and sys.stderr.isatty()
+
+    def on_plan(plan: Plan) -> None:
+        nonlocal bar
+        show_plan(plan, dry_run)
+        if use_bar and not dry_run and plan.steps:
+            bar = tqdm(total=len(plan.steps), unit="session", file=sys.stderr, leave=False)
+
+    def on_outcome(outcome: Outcome) -> None:
+        if bar is not None:
+            bar.update(1)
+
+    request = ImportRequest(agenda, settings, key, dry_run, on_outcome, on_plan)
+    try:
+        report = run_import(request)
+    finally:
+        if bar is not None:
+            bar.close()
+    show_problems(report)
+    if show_created:
+        print_created(report)
+    if report.stopped is not None:
+        click.echo(
+            f"Error: {report.stopped.message} The run stopped; rows not sent are "
+            "marked in the results sheet.",
+            err=True,
+        )
+    if report.interrupted:
+        click.echo("Interrupted: rows not sent are marked in the results sheet.", err=True)
+    click.echo(f"{'Dry run' if dry_run else 'Done'}: {summary(report)}.")
+    click.echo(f"Results: {report.results_path}")
+    return int(report.exit_code)
+

@@ -1,0 +1,560 @@
+"""Rows of a loaded table -> validated session drafts, with a message for every problem."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from importer.cells import (
+    Cell,
+    CellError,
+    infer_date_order,
+    parse_date,
+    parse_duration,
+    parse_moment,
+    parse_range,
+    parse_whole_number,
+    show,
+)
+from importer.config import MappingOptions
+from importer.errors import InputFileError
+from importer.loader import Table
+
+Severity = Literal["error", "warning"]
+MAX_TITLE = 500
+UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Earlier aliases win when two columns claim one field ("Title" beats "Name").
+ALIASES: dict[str, tuple[str, ...]] = {
+    "reference": (
+        "referenceid",
+        "reference",
+        "ref",
+        "refid",
+        "externalid",
+        "externalrefid",
+        "externalreference",
+        "sessioncode",
+        "sessionref",
+        "code",
+        "sessionid",
+        "id",
+    ),
+    "parent": (
+        "parent",
+        "parentreference",
+        "parentref",
+        "parentid",
+        "partof",
+        "parentsession",
+        "parentsessionref",
+        "parentcode",
+        "belongsto",
+    ),
+    "title": (
+        "title",
+        "sessiontitle",
+        "sessionname",
+        "name",
+        "talktitle",
+        "talk",
+        "subject",
+        "event",
+        "eventname",
+    ),
+    "description": (
+        "description",
+        "abstract",
+        "summary",
+        "sessiondescription",
+        "details",
+        "desc",
+        "synopsis",
+    ),
+    "date": ("date", "day", "sessiondate", "eventdate"),
+    "start": (
+        "start",
+        "starttime",
+        "starts",
+        "startdatetime",
+        "begin",
+        "begins",
+        "from",
+        "time",
+        "timeslot",
+        "startat",
+    ),
+    "end": ("end", "endtime", "ends", "enddatetime", "finish", "finishtime", "until", "to"),
+    "duration": (
+        "duration",
+        "durationmin",
+        "durationmins",
+        "durationminutes",
+        "length",
+        "lengthmin",
+        "minutes",
+        "mins",
+    ),
+    "location": (
+        "location",
+        "room",
+        "venue",
+        "locationid",
+        "locationname",
+        "stage",
+        "hall",
+        "place",
+        "roomname",
+    ),
+    "capacity": (
+        "capacity",
+        "seats",
+        "totalcapacity",
+        "maxattendees",
+        "availablespots",
+        "maxcapacity",
+        "spots",
+    ),
+    "tags": (
+        "tags",
+        "tag",
+        "track",
+        "tracks",
+        "category",
+        "categories",
+        "topics",
+        "keywords",
+        "labels",
+        "type",
+        "sessiontype",
+    ),
+}
+# Columns this tool adds to results and written-back sheets: never read back as data.
+OWN_COLUMNS = frozenset(
+    {
+        "row",
+        "status",
+        "message",
+        "zuddlsessionid",
+        "zuddlparentid",
+        "httpstatus",
+        "referenceidused",
+        "importstatus",
+        "importmessage",
+    }
+)
+_ALIAS_RANK = {
+    alias: (field, rank) for field, names in ALIASES.items() for rank, alias in enumerate(names)
+}
+FIELD_LABELS = {
+    "reference": "reference ID",
+    "parent": "parent reference",
+    "title": "title",
+    "description": "description",
+    "date": "date",
+    "start": "start time",
+    "end": "end time",
+    "duration": "duration",
+    "location": "location",
+    "capacity": "capacity",
+    "tags": "tags",
+}
+
+
+def normalise_header(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]", "", ascii_text.lower())
+
+
+def is_known_header(text: str) -> bool:
+    """For the loader's header search: does this cell name a session field?"""
+    key = normalise_header(text)
+    return key in _ALIAS_RANK or key in OWN_COLUMNS
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    row: int | None
+    column: str | None  # header text as the user typed it
+    value: str | None  # the cell as the user sees it
+    message: str  # what is wrong and how to fix it
+    severity: Severity = "error"
+    cell: str | None = None  # "D14", for the checked workbook
+
+    def text(self) -> str:
+        where = [f"Row {self.row}"] if self.row is not None else []
+        if self.column is not None:
+            where.append(f'column "{self.column}"')
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class Draft(BaseModel):
+    """One row as a session the API will accept; the model re-checks the API's own rules."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    row: int
+    reference_id: str | None = Field(default=None, min_length=1)
+    parent_ref: str | None = Field(default=None, min_length=1)
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
+    description: str | None = None
+    start: AwareDatetime
+    end: AwareDatetime
+    location_id: str | None = Field(default=None, pattern=UUID_RE.pattern)
+    capacity: int | None = Field(default=None, ge=0)
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    fields: Mapping[str, int]  # field -> column index
+    headers: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    def header(self, name: str) -> str:
+        return self.headers[self.fields[name]]
+
+
+@dataclass(frozen=True)
+class Mapped:
+    drafts: tuple[Draft, ...]
+    problems: tuple[Problem, ...]
+    invalid_rows: frozenset[int]
+    columns: ColumnMap
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+
+def match_columns(table: Table, options: MappingOptions) -> ColumnMap:
+    headers, notes = table.headers, []
+    explicit = {normalise_header(h): f for h, f in options.columns.items()}
+    chosen: dict[str, tuple[int, int]] = {}  # field -> (rank, index); explicit mappings rank -1
+    for index, header in enumerate(headers):
+        key = normalise_header(header)
+        field, rank = (explicit[key], -1) if key in explicit else _ALIAS_RANK.get(key, ("", 0))
+        if field == "ignore" or (not field and key in OWN_COLUMNS):
+            continue
+        if not field:
+            notes.append(f'Column "{header}" is not a session field and is not imported.')
+            continue
+        if field in chosen and chosen[field][0] <= rank:
+            notes.append(
+                f'Column "{header}" is not imported: "{headers[chosen[field][1]]}" '
+                f"already gives the {FIELD_LABELS[field]}."
+            )
+            continue
+        if field in chosen:
+            notes.append(
+                f'Column "{headers[chosen[field][1]]}" is not imported: "{header}" '
+                f"gives the {FIELD_LABELS[field]}."
+            )
+        chosen[field] = (rank, index)
+    fields = {field: index for field, (_, index) in chosen.items()}
+    where = f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
+    for needed in ("title", "start"):
+        if needed not in fields:
+            raise InputFileError(_missing(where, needed, headers, fields))
+    return ColumnMap(fields, headers, tuple(notes))
+
+
+def _missing(where: str, field: str, headers: Sequence[str], used: Mapping[str, int]) -> str:
+    free = {normalise_header(h): h for i, h in enumerate(headers) if i not in used.values()}
+    close = difflib.get_close_matches(ALIASES[field][0], list(free), n=1, cutoff=0.5)
+    for alias in ALIASES[field][1:]:
+        close = close or difflib.get_close_matches(alias, list(free), n=1, cutoff=0.75)
+    hint = f' Did you mean "{free[close[0]]}"?' if close else ""
+    example = {"title": '"Title"', "start": '"Start" (or "Date" and "Start Time")'}[field]
+    return (
+        f"{where} has no column for the session {FIELD_LABELS[field]}. Name a column "
+        f"{example}, or map one in the config file under [columns].{hint}"
+    )
+
+
+def location_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def clean_text(value: Cell) -> str | None:
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", show(value) if not isinstance(value, str) else value)
+    return text.strip() or None
+
+
+def _tz_message(moment: datetime, zone: str, kind: str) -> str:
+    if kind == "gap":
+        return (
+            f"{moment:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks jump forward "
+            "that night. Choose a time outside the jump."
+        )
+    return (
+        f"{moment:%Y-%m-%d %H:%M} happens twice in {zone}: the clocks go back that night. "
+        "Choose another time, or give times in UTC with --timezone UTC."
+    )
+
+
+def to_utc(moment: datetime, zone: tzinfo, zone_name: str) -> datetime:
+    first, second = moment.replace(tzinfo=zone, fold=0), moment.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        raise CellError(_tz_message(moment, zone_name, "gap" if back != moment else "twice"))
+    return first.astimezone(UTC)
+
+
+class _Row:
+    """Collects one row's values and problems; keeps map_rows readable."""
+
+    def __init__(
+        self, number: int, values: tuple[Cell, ...], cols: ColumnMap, letters: Sequence[str]
+    ) -> None:
+        self.number, self.values, self.cols, self.letters = number, values, cols, letters
+        self.problems: list[Problem] = []
+
+    def raw(self, field: str) -> Cell:
+        index = self.cols.fields.get(field)
+        return None if index is None else self.values[index]
+
+    def fail(self, field: str, message: str, severity: Severity = "error") -> None:
+        index = self.cols.fields.get(field)
+        value = self.raw(field)
+        self.problems.append(
+            Problem(
+                self.number,
+                self.cols.headers[index] if index is not None else None,
+                show(value) if value is not None else None,
+                message,
+                severity,
+                f"{self.letters[index]}{self.number}" if index is not None else None,
+            )
+        )
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def map_rows(
+    table: Table,
+    options: MappingOptions,
+    *,
+    timezone: str,
+    locations: Mapping[str, str] | None = None,
+) -> Mapped:
+    """Every row of ``table`` as a ``Draft`` or as problems. ``locations``: name key -> ID."""
+    cols = match_columns(table, options)
+    zone = ZoneInfo(timezone)
+    order = options.date_order
+    if order is None:
+        texts = [
+            v
+            for f in ("date", "start", "end")
+            if f in cols.fields
+            for r in table.rows
+            if isinstance(v := r.values[cols.fields[f]], str)
+        ]
+        order = infer_date_order(texts)
+    known_ids = set(locations.values()) if locations is not None else set()
+    drafts: list[Draft] = []
+    problems: list[Problem] = [Problem(None, None, None, n, "warning") for n in cols.notes]
+    invalid: set[int] = set()
+    seen_refs: dict[str, int] = {}
+    for source in table.rows:
+        row = _Row(source.number, source.values, cols, table.columns)
+        draft = _map_row(row, options, zone, timezone, order, locations, known_ids, seen_refs)
+        problems.extend(row.problems)
+        if draft is None:
+            invalid.add(source.number)
+        else:
+            drafts.append(draft)
+    return Mapped(tuple(drafts), tuple(problems), frozenset(invalid), cols)
+
+
+def _map_row(
+    row: _Row,
+    options: MappingOptions,
+    zone: tzinfo,
+    zone_name: str,
+    order: Literal["mdy", "dmy", "ymd"] | None,
+    locations: Mapping[str, str] | None,
+    known_ids: set[str],
+    seen_refs: dict[str, int],
+) -> Draft | None:
+    title = clean_text(row.raw("title"))
+    if title is not None:
+        title = _CONTROL_RE.sub("", title)
+    if not title:
+        row.fail("title", "The title is empty. Every session needs a title.")
+    elif len(title) > MAX_TITLE:
+        row.fail(
+            "title",
+            f"The title is {len(title)} characters long; Zuddl allows at most "
+            f"{MAX_TITLE}. Shorten it.",
+        )
+
+    reference = clean_text(row.raw("reference"))
+    if reference is not None:
+        if reference in seen_refs:
+            row.fail(
+                "reference",
+                f'Reference ID "{reference}" is also used on row '
+                f"{seen_refs[reference]}. Give each session its own reference ID.",
+            )
+        else:
+            seen_refs[reference] = row.number
+
+    start, end = _times(row, options, zone, zone_name, order)
+
+    location_id = None
+    place = clean_text(row.raw("location")) or options.default_location
+    if place is not None:
+        location_id = _location(row, place, locations, known_ids)
+
+    capacity = None
+    if row.raw("capacity") is not None and clean_text(row.raw("capacity")) is not None:
+        try:
+            capacity = parse_whole_number(row.raw("capacity"))
+        except CellError as exc:
+            row.fail("capacity", str(exc))
+
+    tags: dict[str, str] = {}
+    for tag in re.split(r"[,;|]", clean_text(row.raw("tags")) or ""):
+        if tag.strip():
+            tags.setdefault(tag.strip().casefold(), tag.strip())
+
+    if not row.ok or title is None or start is None or end is None:
+        return None
+    try:
+        return Draft(
+            row=row.number,
+            reference_id=reference,
+            parent_ref=clean_text(row.raw("parent")),
+            title=title,
+            description=clean_text(row.raw("description")),
+            start=start,
+            end=end,
+            location_id=location_id,
+            capacity=capacity,
+            tags=tuple(tags.values()),
+        )
+    except ValidationError as exc:  # a rule the checks above missed: still a row error
+        row.fail("title", f"This row breaks a rule of Zuddl's API: {exc.errors()[0]['msg']}.")
+        return None
+
+
+def _location(
+    row: _Row, place: str, locations: Mapping[str, str] | None, ids: set[str]
+) -> str | None:
+    if UUID_RE.match(place):
+        if locations is not None and place.lower() not in ids:
+            row.fail(
+                "location",
+                f'"{place}" is not the ID of a location of this event. '
+                "Use a location name or ID from the event.",
+            )
+        return place.lower()
+    if locations is None:
+        return None  # checked once the event's locations are known
+    found = locations.get(location_key(place))
+    if found is None:
+        names = sorted(set(locations))
+        close = difflib.get_close_matches(location_key(place), names, n=3, cutoff=0.5)
+        hint = (
+            (" Did you mean " + " or ".join(f'"{c}"' for c in close) + "?")
+            if close
+            else (" The event's locations are: " + ", ".join(f'"{n}"' for n in names[:10]) + ".")
+        )
+        row.fail("location", f'"{place}" is not a location of this event.{hint}')
+    return found
+
+
+def _times(
+    row: _Row,
+    options: MappingOptions,
+    zone: tzinfo,
+    zone_name: str,
+    order: Literal["mdy", "dmy", "ymd"] | None,
+) -> tuple[datetime | None, datetime | None]:
+    raw_start = row.raw("start")
+    if raw_start is None:
+        row.fail(
+            "start",
+            "The start time is empty. Write it like 09:30 (with a Date column) "
+            "or 2026-06-10 09:30.",
+        )
+        return None, None
+    day: date | None = options.default_date
+    if row.raw("date") is not None:
+        try:
+            day = parse_date(row.raw("date"), order)
+        except CellError as exc:
+            row.fail("date", str(exc))
+            return None, None
+    try:
+        span = parse_range(raw_start)
+        begin = span[0] if span else parse_moment(raw_start, order)
+    except CellError as exc:
+        row.fail("start", str(exc))
+        return None, None
+    if isinstance(begin, time):
+        if day is None:
+            row.fail(
+                "start",
+                f'"{show(raw_start)}" has no date. Add a Date column, write the '
+                "date in this cell (2026-06-10 09:30), or set a default date in the config.",
+            )
+            return None, None
+        begin = datetime.combine(day, begin)
+    finish: datetime | None = None
+    if span:
+        finish = datetime.combine(begin.date(), span[1])
+        if finish <= begin:  # "7:00 PM - 12:30 AM": a range written in one cell ends next day
+            finish += timedelta(days=1)
+    elif row.raw("end") is not None:
+        try:
+            moment = parse_moment(row.raw("end"), order)
+        except CellError as exc:
+            row.fail("end", str(exc))
+            return None, None
+        finish = datetime.combine(begin.date(), moment) if isinstance(moment, time) else moment
+    elif row.raw("duration") is not None:
+        try:
+            finish = begin + parse_duration(row.raw("duration"))
+        except CellError as exc:
+            row.fail("duration", str(exc))
+            return None, None
+    elif options.default_duration_min:
+        finish = begin + timedelta(minutes=options.default_duration_min)
+    else:
+        column = "end" if "end" in row.cols.fields else "start"
+        row.fail(
+            column,
+            "The end time is missing. Write an end time, a duration, or set a "
+            "default duration in the config file.",
+        )
+        return None, None
+    if finish <= begin:
+        column = "end" if "end" in row.cols.fields and not span else "start"
+        row.fail(
+            column,
+            f"The session ends ({finish:%Y-%m-%d %H:%M}) before or when it starts "
+            f"({begin:%Y-%m-%d %H:%M}). Check the end time.",
+        )
+        return None, None
+    try:
+        return to_utc(begin, zone, zone_name), to_utc(finish, zone, zone_name)
+    except CellError as exc:
+        row.fail("start", str(exc))
+        return None, None
