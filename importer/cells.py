@@ -236,7 +236,8 @@ def parse_moment(value: Cell, order: DateOrder | None = None) -> datetime | time
             return excel_serial(float(value))
     if isinstance(value, str):
         text = value.strip()
-        if re.fullmatch(r"\d{5}\.\d+", text):
+        # Serials and day fractions saved as text, e.g. by a CSV export of Excel.
+        if re.fullmatch(r"\d{5}\.\d+|0?\.\d+", text):
             return parse_moment(float(text), order)
         if _TIME_RE.match(text) and re.search(r"[:.h]|[ap]\.?m", text, re.I):
             return parse_time(text)

@@ -24,8 +24,8 @@ from importer.cells import (
     parse_whole_number,
     show,
 )
+from importer.columns import ColumnMap, match_columns
 from importer.config import MappingOptions
-from importer.errors import InputFileError
 from importer.loader import Table
 
 Severity = Literal["error", "warning"]
@@ -34,153 +34,6 @@ UUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-# Earlier aliases win when two columns claim one field ("Title" beats "Name").
-ALIASES: dict[str, tuple[str, ...]] = {
-    "reference": (
-        "referenceid",
-        "reference",
-        "ref",
-        "refid",
-        "externalid",
-        "externalrefid",
-        "externalreference",
-        "sessioncode",
-        "sessionref",
-        "code",
-        "sessionid",
-        "id",
-    ),
-    "parent": (
-        "parent",
-        "parentreference",
-        "parentref",
-        "parentid",
-        "partof",
-        "parentsession",
-        "parentsessionref",
-        "parentcode",
-        "belongsto",
-    ),
-    "title": (
-        "title",
-        "sessiontitle",
-        "sessionname",
-        "name",
-        "talktitle",
-        "talk",
-        "subject",
-        "event",
-        "eventname",
-    ),
-    "description": (
-        "description",
-        "abstract",
-        "summary",
-        "sessiondescription",
-        "details",
-        "desc",
-        "synopsis",
-    ),
-    "date": ("date", "day", "sessiondate", "eventdate"),
-    "start": (
-        "start",
-        "starttime",
-        "starts",
-        "startdatetime",
-        "begin",
-        "begins",
-        "from",
-        "time",
-        "timeslot",
-        "startat",
-    ),
-    "end": ("end", "endtime", "ends", "enddatetime", "finish", "finishtime", "until", "to"),
-    "duration": (
-        "duration",
-        "durationmin",
-        "durationmins",
-        "durationminutes",
-        "length",
-        "lengthmin",
-        "minutes",
-        "mins",
-    ),
-    "location": (
-        "location",
-        "room",
-        "venue",
-        "locationid",
-        "locationname",
-        "stage",
-        "hall",
-        "place",
-        "roomname",
-    ),
-    "capacity": (
-        "capacity",
-        "seats",
-        "totalcapacity",
-        "maxattendees",
-        "availablespots",
-        "maxcapacity",
-        "spots",
-    ),
-    "tags": (
-        "tags",
-        "tag",
-        "track",
-        "tracks",
-        "category",
-        "categories",
-        "topics",
-        "keywords",
-        "labels",
-        "type",
-        "sessiontype",
-    ),
-}
-# Columns this tool adds to results and written-back sheets: never read back as data.
-OWN_COLUMNS = frozenset(
-    {
-        "row",
-        "status",
-        "message",
-        "zuddlsessionid",
-        "zuddlparentid",
-        "httpstatus",
-        "referenceidused",
-        "importstatus",
-        "importmessage",
-    }
-)
-_ALIAS_RANK = {
-    alias: (field, rank) for field, names in ALIASES.items() for rank, alias in enumerate(names)
-}
-FIELD_LABELS = {
-    "reference": "reference ID",
-    "parent": "parent reference",
-    "title": "title",
-    "description": "description",
-    "date": "date",
-    "start": "start time",
-    "end": "end time",
-    "duration": "duration",
-    "location": "location",
-    "capacity": "capacity",
-    "tags": "tags",
-}
-
-
-def normalise_header(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^0-9a-z]", "", ascii_text.lower())
-
-
-def is_known_header(text: str) -> bool:
-    """For the loader's header search: does this cell name a session field?"""
-    key = normalise_header(text)
-    return key in _ALIAS_RANK or key in OWN_COLUMNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,16 +70,6 @@ class Draft(BaseModel):
 
 
 @dataclass(frozen=True)
-class ColumnMap:
-    fields: Mapping[str, int]  # field -> column index
-    headers: tuple[str, ...]
-    notes: tuple[str, ...]
-
-    def header(self, name: str) -> str:
-        return self.headers[self.fields[name]]
-
-
-@dataclass(frozen=True)
 class Mapped:
     drafts: tuple[Draft, ...]
     problems: tuple[Problem, ...]
@@ -236,51 +79,6 @@ class Mapped:
     @property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "error")
-
-
-def match_columns(table: Table, options: MappingOptions) -> ColumnMap:
-    headers, notes = table.headers, []
-    explicit = {normalise_header(h): f for h, f in options.columns.items()}
-    chosen: dict[str, tuple[int, int]] = {}  # field -> (rank, index); explicit mappings rank -1
-    for index, header in enumerate(headers):
-        key = normalise_header(header)
-        field, rank = (explicit[key], -1) if key in explicit else _ALIAS_RANK.get(key, ("", 0))
-        if field == "ignore" or (not field and key in OWN_COLUMNS):
-            continue
-        if not field:
-            notes.append(f'Column "{header}" is not a session field and is not imported.')
-            continue
-        if field in chosen and chosen[field][0] <= rank:
-            notes.append(
-                f'Column "{header}" is not imported: "{headers[chosen[field][1]]}" '
-                f"already gives the {FIELD_LABELS[field]}."
-            )
-            continue
-        if field in chosen:
-            notes.append(
-                f'Column "{headers[chosen[field][1]]}" is not imported: "{header}" '
-                f"gives the {FIELD_LABELS[field]}."
-            )
-        chosen[field] = (rank, index)
-    fields = {field: index for field, (_, index) in chosen.items()}
-    where = f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
-    for needed in ("title", "start"):
-        if needed not in fields:
-            raise InputFileError(_missing(where, needed, headers, fields))
-    return ColumnMap(fields, headers, tuple(notes))
-
-
-def _missing(where: str, field: str, headers: Sequence[str], used: Mapping[str, int]) -> str:
-    free = {normalise_header(h): h for i, h in enumerate(headers) if i not in used.values()}
-    close = difflib.get_close_matches(ALIASES[field][0], list(free), n=1, cutoff=0.5)
-    for alias in ALIASES[field][1:]:
-        close = close or difflib.get_close_matches(alias, list(free), n=1, cutoff=0.75)
-    hint = f' Did you mean "{free[close[0]]}"?' if close else ""
-    example = {"title": '"Title"', "start": '"Start" (or "Date" and "Start Time")'}[field]
-    return (
-        f"{where} has no column for the session {FIELD_LABELS[field]}. Name a column "
-        f"{example}, or map one in the config file under [columns].{hint}"
-    )
 
 
 def location_key(name: str) -> str:

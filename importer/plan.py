@@ -78,8 +78,9 @@ def build_plan(
         elif UUID_RE.match(ref):
             external[draft.row] = ref.lower()
         else:
-            close = difflib.get_close_matches(ref, list(by_ref) + list(existing), n=1, cutoff=0.6)
-            hint = f' Did you mean "{close[0]}"?' if close else ""
+            folded = {known.casefold(): known for known in [*by_ref, *existing]}
+            close = difflib.get_close_matches(ref.casefold(), list(folded), n=1, cutoff=0.6)
+            hint = f' Did you mean "{folded[close[0]]}"?' if close else ""
             fail(
                 draft,
                 f'Parent "{ref}" is not the reference ID of any row in this sheet nor of '

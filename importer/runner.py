@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from importer.client import ZuddlClient, session_body
+from importer.columns import is_known_header
 from importer.config import Secret, Settings
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.loader import Table, load_table
-from importer.mapper import Mapped, Problem, is_known_header, map_rows
+from importer.mapper import Mapped, Problem, map_rows
 from importer.plan import Plan, Step, build_plan
 from importer.results import Outcome, Status, default_results_path, write_results
 

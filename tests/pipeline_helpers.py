@@ -1,0 +1,81 @@
+"""Helpers for pipeline tests: write agenda files, run an import into the test sandbox."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from importer.config import MappingOptions, Secret, Settings
+from importer.runner import ImportReport, ImportRequest, run_import
+from tests.conftest import SandboxHandle
+
+HEADERS = [
+    "Reference ID",
+    "Parent",
+    "Title",
+    "Description",
+    "Date",
+    "Start Time",
+    "End Time",
+    "Location",
+    "Capacity",
+    "Tags",
+]
+
+
+def write_csv(path: Path, rows: list[list[Any]], headers: list[str] = HEADERS) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        writer.writerows(rows)
+    return path
+
+
+def write_xlsx(
+    path: Path, rows: list[list[Any]], headers: list[str] = HEADERS, title_rows: int = 0
+) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Agenda"
+    for n in range(title_rows):
+        sheet.append(["Conference agenda" if n == 0 else None])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def settings_for(sandbox: SandboxHandle, **overrides: Any) -> Settings:
+    mapping = MappingOptions(**overrides.pop("mapping", {}))
+    base = Settings(
+        event_id=sandbox.event_id, base_url=sandbox.base_url, rate_limit=0, mapping=mapping
+    )
+    return base.with_overrides(**overrides)
+
+
+def import_into(
+    sandbox: SandboxHandle, agenda: Path, *, dry_run: bool = False, **overrides: Any
+) -> ImportReport:
+    request = ImportRequest(
+        agenda, settings_for(sandbox, **overrides), Secret(sandbox.key), dry_run=dry_run
+    )
+    return run_import(request)
+
+
+def read_results(path: Path) -> list[dict[str, Any]]:
+    book = openpyxl.load_workbook(path)
+    sheet = book["Results"]
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def by_reference(sandbox: SandboxHandle, event_id: str | None = None) -> dict[str, dict[str, Any]]:
+    sessions = sandbox.sessions(event_id or sandbox.event_id)
+    refs = [s["referenceId"] for s in sessions]
+    assert len(refs) == len(set(refs)), f"duplicate sessions: {refs}"
+    return {s["referenceId"]: s for s in sessions}
