@@ -20,10 +20,15 @@ class RunningSandbox:
     base_url: str
     port: int
     app: SandboxApp
+    server: uvicorn.Server
 
     @property
     def state(self) -> SandboxState:
         return self.app.state
+
+    def stop(self) -> None:
+        """Begin shutting down without waiting: lets a test pull the API away mid-run."""
+        self.server.should_exit = True
 
 
 def _config(app: SandboxApp, host: str, port: int) -> uvicorn.Config:
@@ -80,7 +85,7 @@ def run_sandbox(
         if not server.started:
             raise SandboxError("The sandbox did not start within 10 seconds.")
         shown = f"[{host}]" if ":" in host else host
-        yield RunningSandbox(f"http://{shown}:{bound_port}", bound_port, app)
+        yield RunningSandbox(f"http://{shown}:{bound_port}", bound_port, app, server)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -1,0 +1,584 @@
+"""Read one sheet of an agenda file (xlsx, xlsm, xls, ods, csv, tsv, txt) into a plain ``Table``.
+
+Everything that can go wrong with the file becomes an ``InputFileError`` whose message names the
+file and says how to fix it; the mapper downstream only ever sees clean Python values.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+import math
+import re
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from importer.errors import InputFileError
+
+CellValue: TypeAlias = (
+    str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    number: int  # the row number Excel shows (for text files: the record number)
+    values: tuple[CellValue, ...]  # one per header
+
+
+@dataclass(frozen=True)
+class Table:
+    path: Path
+    sheet: str | None  # None for text files
+    sheet_names: tuple[str, ...]
+    header_row: int
+    headers: tuple[str, ...]  # trimmed, whitespace collapsed; unnamed columns are "Column F"
+    columns: tuple[str, ...]  # Excel letter of each header; unnamed empty columns are left out
+    rows: tuple[SourceRow, ...]
+    notes: tuple[str, ...]
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+EXPECTED = {
+    ".xlsx": "an Excel workbook (.xlsx)",
+    ".xlsm": "a macro-enabled Excel workbook (.xlsm)",
+    ".xls": "an Excel 97-2003 workbook (.xls)",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
+    ".csv": "a CSV text file",
+    ".tsv": "a tab-separated text file",
+    ".txt": "a text file",
+}
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+# What a file's bytes may turn out to be. "zip" and "ole" are unrecognised containers: the
+# spreadsheet reader gets to try them and fails with the "may be damaged" message if it cannot.
+ACCEPTED = {".xlsx": "xlsx zip", ".xlsm": "xlsx zip", ".ods": "ods zip", ".xls": "xls ole"}
+RENAME_TO = {"xlsx": ".xlsx", "ods": ".ods", "xls": ".xls", "text": ".csv"}
+KIND_WORDS = {
+    "text": "plain text, such as a CSV file",
+    "xlsb": "an Excel binary workbook (.xlsb), which cannot be imported",
+    "docx": "a Word document",
+    "pptx": "a PowerPoint presentation",
+    "doc": "an old-style Word or PowerPoint file",
+    "pdf": "a PDF document",
+    "image": "a picture, not a spreadsheet",
+    "html": "a web page (HTML)",
+    "xml": 'an XML file (such as "XML Spreadsheet 2003")',
+    "binary": "binary data, not text and not a spreadsheet",
+}
+MAGIC = ((b"%PDF", "pdf"), (b"\x89PNG", "image"), (b"\xff\xd8\xff", "image"), (b"GIF8", "image"))
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+BOMS = {b"\xef\xbb\xbf": "utf-8-sig", b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
+SAVE_AGAIN = 'save it again as "Excel Workbook (.xlsx)" or as CSV, then try again.'
+HEADER_SEARCH_ROWS = 30
+LISTED_RUNS = 10
+DELIMITERS = (",", ";", "\t", "|")
+SNIFF_CHARS = 256 * 1024
+# Cells like "2025", "9:30", "2024-12-01" or "07:00 PM" are data, not column names.
+NUMBERISH = re.compile(r"[-+\d\s.,:/]*\d[-+\d\s.,:/]*(?:[ap]\.?m\.?)?", re.IGNORECASE)
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def list_sheets(path: Path) -> tuple[str, ...]:
+    suffix = _check_file(path)
+    if suffix in TEXT_SUFFIXES:
+        return ()
+    with _reading(path, suffix), pd.ExcelFile(path, engine="calamine") as book:
+        return tuple(str(name) for name in book.sheet_names)
+
+
+def load_table(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    engine: Literal["calamine", "openpyxl"] = "calamine",
+    header_score: Callable[[str], bool] | None = None,
+) -> Table:
+    """Read the chosen (default: first) sheet; raise InputFileError for any problem with it.
+
+    ``header_score`` tells whether a header text is a known field name; the row among the first
+    30 filled-in rows with the most such names (at least two) becomes the header row.
+    """
+    suffix = _check_file(path)
+    if suffix in TEXT_SUFFIXES:
+        grid, encoding, delimiter, notes = _read_text(path, suffix)
+        if sheet is not None:
+            notes.append(
+                f'{path.name}: the sheet "{sheet}" was ignored: text files have no sheets.'
+            )
+        return _build_table(path, None, (), grid, header_score, notes, encoding, delimiter)
+    names, chosen, grid = _read_workbook(path, suffix, sheet, engine)
+    return _build_table(path, chosen, names, grid, header_score, [])
+
+
+def _check_file(path: Path) -> str:
+    name, suffix = path.name, path.suffix.lower()
+    try:
+        if path.is_dir():
+            raise InputFileError(
+                f'"{name}" is a folder, not a file. Choose the agenda file itself.'
+            )
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise InputFileError(
+            f"{name} was not found. Check the file name and the folder it is in, then try again."
+        ) from exc
+    except OSError as exc:
+        raise _cannot_open(path, exc) from exc
+    if suffix not in EXPECTED:
+        what = f"{suffix} files are not supported" if suffix else "its name has no type ending"
+        raise InputFileError(
+            f"{name} cannot be imported: {what}. Supported file types are .xlsx, .xlsm, .xls, "
+            ".ods, .csv, .tsv and .txt. Save the agenda in one of these formats and try again."
+        )
+    if name.startswith("~$"):
+        raise InputFileError(
+            f"{name} is a temporary file that Excel creates while a workbook is open, not an "
+            f"agenda. Import {name[2:]} instead."
+        )
+    if size == 0:
+        raise InputFileError(
+            f"{name} is empty (0 bytes). Check that you chose the right file and that it was "
+            "saved completely."
+        )
+    kind = _sniff(path)
+    if kind == "encrypted":
+        raise _password_protected(path)
+    if kind not in ACCEPTED.get(suffix, "text").split():
+        raise _not_what_it_says(path, suffix, kind)
+    return suffix
+
+
+def _not_what_it_says(path: Path, suffix: str, kind: str) -> InputFileError:
+    words = KIND_WORDS.get(kind) or EXPECTED[RENAME_TO[kind]]
+    if kind in RENAME_TO:
+        fix = f"Rename it to {path.stem}{RENAME_TO[kind]} and try again."
+    else:
+        fix = "Open the agenda in the program it came from and " + SAVE_AGAIN
+    return InputFileError(f"{path.name} is not {EXPECTED[suffix]}: it is {words}. {fix}")
+
+
+def _sniff(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+            if head.startswith(OLE_MAGIC):
+                # OLE2 directory entries hold stream names in UTF-16; an encrypted .xlsx is an
+                # OLE2 file whose payload stream is called "EncryptedPackage".
+                data = head + handle.read()
+                names = [n.encode("utf-16-le") for n in ("EncryptedPackage", "Workbook", "Book")]
+                if names[0] in data:
+                    return "encrypted"
+                return "xls" if names[1] in data or names[2] + b"\0" in data else "ole"
+    except OSError as exc:
+        raise _cannot_open(path, exc) from exc
+    for magic, kind in MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head.startswith(b"PK"):
+        return _zip_kind(path)
+    if any(head.startswith(bom) for bom in BOMS):
+        return "text"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<table")):
+        return "html"
+    if start.startswith(b"<?xml"):
+        return "xml"
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    return "binary" if b"\0" in head or controls > len(head) // 50 else "text"
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype") if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return "zip"
+    for member, kind in (("xl/workbook.xml", "xlsx"), ("xl/workbook.bin", "xlsb")):
+        if member in names:
+            return kind
+    if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+        return "ods"
+    for member, kind in (("word/document.xml", "docx"), ("ppt/presentation.xml", "pptx")):
+        if member in names:
+            return kind
+    return "zip"
+
+
+def _cannot_open(path: Path, exc: OSError) -> InputFileError:
+    reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror or "error"
+    return InputFileError(
+        f"{path.name} could not be opened ({reason.lower()}). Check that you are allowed to "
+        "read it and that no other program is locking it, then try again."
+    )
+
+
+def _password_protected(path: Path) -> InputFileError:
+    return InputFileError(
+        f"{path.name} is protected with a password, so it cannot be read. Open it, save a copy "
+        "without the password, and import that copy."
+    )
+
+
+def _zip_member_contains(path: Path, member: str, needles: tuple[bytes, ...]) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as handle:
+            head = handle.read(8192)
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    return any(needle in head for needle in needles)
+
+
+def _is_strict_ooxml(path: Path) -> bool:
+    needles = (b'conformance="strict"', b"purl.oclc.org/ooxml")
+    return _zip_member_contains(path, "xl/workbook.xml", needles)
+
+
+def _strict_error(path: Path) -> InputFileError:
+    return InputFileError(
+        f'{path.name} is saved as "Strict Open XML Spreadsheet", which this reader cannot open. '
+        'In Excel, use File > Save As and choose "Excel Workbook (.xlsx)" or CSV, then import '
+        "the new file."
+    )
+
+
+@contextmanager
+def _reading(path: Path, suffix: str, sheet: str | None = None) -> Iterator[None]:
+    """Turn whatever a spreadsheet reader raises into one plain-language InputFileError."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # library code must not print; openpyxl warns a lot
+            yield
+    except InputFileError:
+        raise
+    except Exception as exc:
+        text = str(exc).lower()
+        encrypted = _zip_member_contains(path, "META-INF/manifest.xml", (b"encryption-data",))
+        if "password" in text or "encrypt" in text or encrypted:
+            raise _password_protected(path) from exc
+        if suffix in (".xlsx", ".xlsm") and _is_strict_ooxml(path):
+            raise _strict_error(path) from exc
+        where = f'Sheet "{sheet}" of {path.name}' if sheet else path.name
+        raise InputFileError(
+            f"{where} could not be read as {EXPECTED[suffix]}: the file may be damaged. "
+            "Open it in the program it came from and " + SAVE_AGAIN
+        ) from exc
+
+
+def _read_workbook(
+    path: Path, suffix: str, sheet: str | None, engine: Literal["calamine", "openpyxl"]
+) -> tuple[tuple[str, ...], str, list[list[CellValue]]]:
+    if engine == "openpyxl" and suffix not in (".xlsx", ".xlsm"):
+        raise InputFileError(
+            f"{path.name} is {EXPECTED[suffix]}, which the openpyxl reader cannot open (it "
+            "reads only .xlsx and .xlsm files). Use the default reader instead."
+        )
+    with _reading(path, suffix), pd.ExcelFile(path, engine=engine) as book:
+        names = tuple(str(name) for name in book.sheet_names)
+        # openpyxl opens Strict Open XML workbooks as having no sheets at all, without an error.
+        if not names and _is_strict_ooxml(path):
+            raise _strict_error(path)
+        if not names:
+            raise InputFileError(
+                f"{path.name} contains no sheets with cells. Open it in Excel, check that the "
+                "agenda is there, and " + SAVE_AGAIN
+            )
+        chosen = _pick_sheet(path, names, sheet)
+        with _reading(path, suffix, chosen):
+            frame = book.parse(chosen, header=None, dtype=object, keep_default_na=False)
+            cells = frame.to_numpy(dtype=object).tolist()
+    grid = [[_clean(value) for value in row] for row in cells]
+    if any(value is not None for row in grid for value in row):
+        return names, chosen, grid
+    if len(names) == 1:
+        raise InputFileError(
+            f'{path.name} is empty: its only sheet, "{chosen}", has no filled-in cells. Check '
+            "that you chose the right file and that it was saved after the agenda was added."
+        )
+    raise InputFileError(
+        f'Sheet "{chosen}" of {path.name} is empty: none of its cells are filled in. Its sheets '
+        f"are: {_listing(names)}. Use --sheet with the name of the sheet that holds the agenda."
+    )
+
+
+def _listing(names: Sequence[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _pick_sheet(path: Path, names: tuple[str, ...], wanted: str | None) -> str:
+    if wanted is None:
+        return names[0]
+    if wanted in names:
+        return wanted
+    folded = [name for name in names if name.strip().casefold() == wanted.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise InputFileError(
+        f'{path.name} has no sheet named "{wanted}". Its sheets are: {_listing(names)}. '
+        "Use --sheet with one of these names."
+    )
+
+
+def _clean(value: object) -> CellValue:
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, float):  # also numpy.float64, a float subclass
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() else float(value)
+    if isinstance(value, np.datetime64):  # .item() would give an int for nanosecond precision
+        value = pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):
+        value = pd.Timedelta(value)
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, pd.Timedelta):
+        return value.to_pytimedelta()
+    if isinstance(value, np.generic):
+        return _clean(value.item())
+    if isinstance(value, int | dt.datetime | dt.date | dt.time | dt.timedelta):
+        return value
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _read_text(path: Path, suffix: str) -> tuple[list[list[CellValue]], str, str, list[str]]:
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _cannot_open(path, exc) from exc
+    notes: list[str] = []
+    encoding = next((enc for bom, enc in BOMS.items() if data.startswith(bom)), None)
+    try:
+        text = data.decode(encoding or "utf-8")
+    except UnicodeDecodeError as exc:
+        if encoding:
+            raise InputFileError(
+                f"{name} could not be read: it is marked as Unicode text, but parts of it are "
+                'damaged. Save it from Excel as "CSV UTF-8 (Comma delimited)" and try again.'
+            ) from exc
+        # Excel's plain "CSV (Comma delimited)" on Western Windows writes cp1252.
+        text = data.decode("cp1252", errors="replace")
+        notes.append(
+            f"{name} is not saved as UTF-8, so it was read as Windows-1252 (Western European). "
+            "If letters such as é or ü look wrong, save it from Excel as "
+            '"CSV UTF-8 (Comma delimited)" and import it again.'
+        )
+    encoding = encoding or ("cp1252" if notes else "utf-8")
+    if "\0" in text:
+        raise _not_what_it_says(path, suffix, "binary")
+    text = text.replace("\r\n", "\n")
+    # Excel honours (and hides) a first line like "sep=;", so row numbers start after it.
+    hint = re.match(r"sep=(.)\n", text)
+    text = text[hint.end() :] if hint else text
+    delimiter = hint.group(1) if hint else _sniff_delimiter(text, prefer_tab=suffix == ".tsv")
+    grid: list[list[CellValue]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            grid.append([cell if cell.strip() else None for cell in record])
+    except csv.Error as exc:
+        raise InputFileError(
+            f'{name}: row {len(grid) + 1} could not be read. It probably has a quote mark (") '
+            "that opens a cell but never closes it, which makes the rest of the file look like "
+            "one huge cell. Check the quote marks in that row, save the file and try again."
+        ) from exc
+    if any(len(row) > 1 for row in grid) or not any(row and row[0] for row in grid):
+        return grid, encoding, delimiter, notes
+    raise InputFileError(
+        f"{name} has only one column: no line has cells separated by commas, semicolons, tabs "
+        'or "|". Save the agenda from Excel as "CSV UTF-8 (Comma delimited)" and try again.'
+    )
+
+
+def _sniff_delimiter(text: str, *, prefer_tab: bool) -> str:
+    """Pick the separator that splits the first records into the most consistent column count."""
+    sample = text[:SNIFF_CHARS]
+    best, best_key = "\t" if prefer_tab else ",", (0.0, 0, 0)
+    for rank, delimiter in enumerate(DELIMITERS):
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        try:
+            counts = [len(r) for r in itertools.islice(reader, 50) if len(r) > 1 or any(r)]
+        except csv.Error:
+            continue
+        split = Counter(count for count in counts if count > 1).most_common(1)
+        if not split:
+            continue
+        if prefer_tab and delimiter == "\t":
+            return delimiter
+        columns, frequency = split[0]
+        key = (frequency / len(counts), columns, -rank)
+        if key > best_key:
+            best, best_key = delimiter, key
+    return best
+
+
+def _header_text(value: CellValue) -> str:
+    if isinstance(value, str):
+        return " ".join(value.replace("\ufeff", "").replace("\u200b", "").split())
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return "" if value is None else str(value)
+
+
+def _is_label(value: CellValue) -> bool:
+    return isinstance(value, str) and not NUMBERISH.fullmatch(value.strip())
+
+
+def _find_header(
+    grid: list[list[CellValue]], filled: list[int], score: Callable[[str], bool] | None
+) -> int | None:
+    candidates = filled[:HEADER_SEARCH_ROWS]
+    if score is not None:
+        best, best_score = None, 1
+        for index in candidates:
+            hits = sum(1 for v in grid[index] if isinstance(v, str) and score(_header_text(v)))
+            if hits > best_score:
+                best, best_score = index, hits
+        if best is not None:
+            return best
+    for index in candidates:
+        cells = [value for value in grid[index] if value is not None]
+        if len(cells) >= 2 and all(_is_label(value) for value in cells):
+            return index
+    return None
+
+
+def _rows_phrase(numbers: Sequence[int]) -> str:
+    """Excel row numbers as words: "row 5", "rows 5 and 6", "rows 1 to 3, 7 and 12 more"."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and runs[-1][1] == number - 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    parts: list[tuple[str, int]] = []
+    for a, b in runs:
+        parts += (
+            [(f"{a} to {b}", b - a + 1)] if b > a + 1 else [(str(n), 1) for n in range(a, b + 1)]
+        )
+    shown = [text for text, _ in parts[:LISTED_RUNS]]
+    if len(parts) > LISTED_RUNS:
+        shown.append(f"{sum(count for _, count in parts[LISTED_RUNS:])} more")
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return ("row " if len(numbers) == 1 else "rows ") + listed
+
+
+def _rows_note(where: str, numbers: Sequence[int], template: str) -> str:
+    one = len(numbers) == 1
+    return f"{where}: " + template.format(
+        rows=_rows_phrase(numbers),
+        count=len(numbers),
+        s="" if one else "s",
+        has="has" if one else "have",
+        was="was" if one else "were",
+    )
+
+
+def _build_table(
+    path: Path,
+    sheet: str | None,
+    sheet_names: tuple[str, ...],
+    grid: list[list[CellValue]],
+    header_score: Callable[[str], bool] | None,
+    notes: list[str],
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Table:
+    where = f'{path.name}, sheet "{sheet}"' if sheet is not None else path.name
+    is_filled = [any(value is not None for value in row) for row in grid]
+    filled = [index for index, flag in enumerate(is_filled) if flag]
+    if not filled:
+        raise InputFileError(
+            f"{path.name} is empty: none of its cells are filled in. Check that you chose the "
+            "right file and that it was saved after the agenda was added."
+        )
+    header = _find_header(grid, filled, header_score)
+    if header is None:
+        raise InputFileError(
+            f"Could not find the row with the column names in {where}: none of rows "
+            f"{filled[0] + 1} to {filled[:HEADER_SEARCH_ROWS][-1] + 1} has at least two "
+            'filled-in cells that are all text (such as "Title" and "Start time"). Add one row '
+            "with the column names, one per cell, directly above the sessions, then try again."
+        )
+    names = [_header_text(value) for value in grid[header]]
+    width = len(names)
+    blank: list[int] = []
+    short: list[int] = []
+    long: list[int] = []
+    data: list[tuple[int, list[CellValue]]] = []
+    for index in range(header + 1, filled[-1] + 1):
+        row = grid[index]
+        if not is_filled[index]:
+            blank.append(index + 1)
+            continue
+        if len(row) != width:  # only text files have ragged rows
+            if any(value is not None for value in row[width:]):
+                long.append(index + 1)
+            elif len(row) < width:
+                short.append(index + 1)
+            row = row[:width] + [None] * (width - len(row))
+        data.append((index + 1, row))
+    last_column, header_row = column_letter(width - 1), header + 1
+    templates = (
+        (
+            [index + 1 for index in filled if index < header],
+            f"the column names were taken from row {header_row}; the filled-in {{rows}} above "
+            "it {was} not imported.",
+        ),
+        (
+            short,
+            "{rows} {has} fewer cells than the header row; the missing cells at the end were "
+            "left empty.",
+        ),
+        (
+            long,
+            f"{{rows}} {{has}} filled-in cells to the right of the last column ({last_column}); "
+            "they were ignored. To import them, add a column name above them in the header row "
+            f"(row {header_row}).",
+        ),
+        (blank, "{count} blank row{s} inside the table {was} skipped ({rows})."),
+    )
+    notes += [_rows_note(where, numbers, text) for numbers, text in templates if numbers]
+    # Unnamed columns with nothing in them are layout (margins, spacer columns), not data.
+    keep = [c for c in range(width) if names[c] or any(row[c] is not None for _, row in data)]
+    everything = len(keep) == width
+    return Table(
+        path=path,
+        sheet=sheet,
+        sheet_names=sheet_names,
+        header_row=header_row,
+        headers=tuple(names[c] or f"Column {column_letter(c)}" for c in keep),
+        columns=tuple(column_letter(c) for c in keep),
+        rows=tuple(
+            SourceRow(number, tuple(row) if everything else tuple(row[c] for c in keep))
+            for number, row in data
+        ),
+        notes=tuple(notes),
+        encoding=encoding,
+        delimiter=delimiter,
+    )
