@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import socket
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import stamina
 from aiolimiter import AsyncLimiter
 
 from importer.config import Secret
 from importer.errors import ApiError, UsageError
 from importer.mapper import Draft, location_key
+from importer.plan import RemoteSession, format_utc
+
+log = logging.getLogger("zuddl_import")
 
 PAGE_SIZE = 50  # the contract's maximum
 MAX_429_RETRIES = 8
@@ -34,14 +40,6 @@ class EventInfo:
     id: str
     name: str
     timezone: str | None
-
-
-@dataclass(frozen=True)
-class RemoteSession:
-    id: str
-    reference_id: str | None
-    parent_session_id: str | None
-    raw: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -71,10 +69,6 @@ def check_base_url(url: str) -> str:
                 "Use https:// (plain http is allowed only for this machine, e.g. the sandbox)."
             )
     return url.rstrip("/")
-
-
-def format_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def session_body(
@@ -113,6 +107,49 @@ def _api_reason(response: httpx.Response) -> str:
     return f"Zuddl answered {response.status_code}."
 
 
+@dataclass(frozen=True)
+class RetryPolicy:
+    """For idempotent calls (GET, PUT): exponential backoff with jitter, bounded twice."""
+
+    attempts: int = 6
+    deadline_s: float = 120.0
+    wait_initial_s: float = 0.5
+    wait_max_s: float = 15.0
+
+
+class _ServerError(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+
+
+def _log_retry(details: stamina.instrumentation.RetryDetails) -> None:
+    log.warning(
+        "retry",
+        extra={
+            "event": "request_retry",
+            "data": {
+                "request": details.name,
+                "attempt": details.retry_num,
+                "wait_s": round(details.wait_for, 2),
+                "error": _describe(details.caused_by),
+            },
+        },
+    )
+
+
+# stamina's own hooks print to stderr; users see our log instead, if they asked for one.
+stamina.instrumentation.set_on_retry_hooks([_log_retry])
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, _ServerError):
+        return f"HTTP {exc.response.status_code}"
+    if isinstance(exc, httpx.TransportError):
+        return _transport_reason(exc)
+    return type(exc).__name__
+
+
 class ZuddlClient:
     """One keep-alive connection pool for a whole run, behind a client-side rate limit."""
 
@@ -125,15 +162,18 @@ class ZuddlClient:
         timeout_s: float = 30.0,
         rate_limit: float = 10.0,
         concurrency: int = 8,
+        retry: RetryPolicy = RetryPolicy(),
         transport: httpx.AsyncBaseTransport | None = None,
-        on_rate_limited: Callable[[float], None] | None = None,
     ) -> None:
         self.base_url = check_base_url(base_url)
         self.reference_field = reference_field
+        self.retry = retry
         self._key = api_key
+        self._concurrency = concurrency
         # One token at a time, evenly spaced: a burst would spend the server's bucket at once.
         self._limiter = AsyncLimiter(1, 1 / rate_limit) if rate_limit > 0 else None
-        self._on_rate_limited = on_rate_limited
+        # After a 429 every request waits, not only the one refused: the limit is shared.
+        self._paused_until = 0.0
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
@@ -145,6 +185,7 @@ class ZuddlClient:
             follow_redirects=False,
         )
         self.calls = 0
+        self.rate_limited = 0
 
     async def __aenter__(self) -> ZuddlClient:
         return self
@@ -155,6 +196,9 @@ class ZuddlClient:
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One call, waiting out 429s; transport errors propagate as httpx errors."""
         for _ in range(MAX_429_RETRIES + 1):
+            pause = self._paused_until - time.monotonic()
+            if pause > 0:
+                await asyncio.sleep(pause)
             if self._limiter is not None:
                 await self._limiter.acquire()
             self.calls += 1
@@ -163,10 +207,33 @@ class ZuddlClient:
             )
             if response.status_code != 429:
                 return response
+            self.rate_limited += 1
             wait = _retry_after(response)
-            if self._on_rate_limited is not None:
-                self._on_rate_limited(wait)
-            await asyncio.sleep(wait)
+            self._paused_until = max(self._paused_until, time.monotonic() + wait)
+            log.warning(
+                "rate limited",
+                extra={
+                    "event": "rate_limited",
+                    "data": {"method": method, "path": path, "retry_after_s": wait},
+                },
+            )
+        return response
+
+    async def _idempotent(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """GET and PUT may be repeated safely: retry 5xx and lost connections."""
+        policy = self.retry
+        async for attempt in stamina.retry_context(
+            on=(_ServerError, httpx.TransportError),
+            attempts=policy.attempts,
+            timeout=policy.deadline_s,
+            wait_initial=policy.wait_initial_s,
+            wait_max=policy.wait_max_s,
+            wait_jitter=policy.wait_initial_s,
+        ):
+            with attempt:
+                response = await self._send(method, path, **kwargs)
+                if response.status_code >= 500:
+                    raise _ServerError(response)
         return response
 
     def _refused(self, response: httpx.Response) -> None:
@@ -183,11 +250,16 @@ class ZuddlClient:
 
     async def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         try:
-            response = await self._send("GET", path, params=params)
+            response = await self._idempotent("GET", path, params=params)
         except httpx.TransportError as exc:
             raise ApiError(
                 f"Cannot reach the Zuddl API at {self.base_url}: "
                 f"{_transport_reason(exc)}. Check the address and your network."
+            ) from exc
+        except _ServerError as exc:
+            raise ApiError(
+                f"Zuddl kept answering {exc.response.status_code} to GET {path}, "
+                f"{self.retry.attempts} times. Try again later."
             ) from exc
         self._refused(response)
         if response.status_code == 404 and "/events/" in path:
@@ -195,10 +267,8 @@ class ZuddlClient:
                 f"Zuddl knows no event with this ID ({path.split('/')[3]}). "
                 "Check --event: copy the ID from the event's settings in Zuddl."
             )
-        if response.status_code == 400:
-            raise UsageError(f"Zuddl refused the request: {_api_reason(response)}.")
         if response.status_code >= 300:
-            raise ApiError(f"Zuddl answered {response.status_code} to GET {path}. Try again later.")
+            raise UsageError(f"Zuddl refused GET {path}: {_api_reason(response)}.")
         return response.json()
 
     async def get_event(self, event_id: str) -> EventInfo:
@@ -207,37 +277,33 @@ class ZuddlClient:
             str(data.get("id", event_id)), str(data.get("name", "")), data.get("timezone")
         )
 
-    async def _all_pages(self, path: str) -> list[dict[str, Any]]:
-        first = await self._get(path, {"page": 1, "size": PAGE_SIZE})
-        items: list[dict[str, Any]] = list(first.get("data", []))
-        page = 1
-        while (first.get("pagination") or {}).get("next") and len(
-            first.get("data", [])
+    async def _all_pages(self, path: str, expected: int = 0) -> list[dict[str, Any]]:
+        """Every page; the pages ``expected`` items need are fetched at once, within limits."""
+        gate = asyncio.Semaphore(self._concurrency)
+
+        async def page(number: int) -> Any:
+            async with gate:
+                return await self._get(path, {"page": number, "size": PAGE_SIZE})
+
+        count = max(1, -(-expected // PAGE_SIZE))
+        pages = list(await asyncio.gather(*(page(n) for n in range(1, count + 1))))
+        while (pages[-1].get("pagination") or {}).get("next") and len(
+            pages[-1].get("data") or []
         ) == PAGE_SIZE:
-            page += 1
-            first = await self._get(path, {"page": page, "size": PAGE_SIZE})
-            items.extend(first.get("data", []))
-        return items
+            pages.append(await page(len(pages) + 1))
+        return [item for data in pages for item in (data.get("data") or [])]
 
     async def list_locations(self, event_id: str) -> dict[str, str]:
         """Location name key (case and spacing folded) -> location ID."""
         items = await self._all_pages(f"/v1/events/{event_id}/locations")
         return {location_key(str(i["name"])): str(i["id"]) for i in items if i.get("name")}
 
-    async def list_sessions(self, event_id: str) -> list[RemoteSession]:
-        items = await self._all_pages(f"/v1/events/{event_id}/sessions")
-        return [
-            RemoteSession(
-                id=str(item["id"]),
-                # Older answers name the field externalRefId: accept either.
-                reference_id=item.get("referenceId") or item.get("externalRefId"),
-                parent_session_id=item.get("parentSessionId"),
-                raw=item,
-            )
-            for item in items
-        ]
+    async def list_sessions(self, event_id: str, expected: int = 0) -> list[RemoteSession]:
+        items = await self._all_pages(f"/v1/events/{event_id}/sessions", expected)
+        return [remote_session(item) for item in items]
 
     async def create_session(self, event_id: str, body: Mapping[str, Any]) -> WriteResult:
+        """Never retried blindly: an unanswered create may have happened (``outcome_unknown``)."""
         try:
             response = await self._send("POST", f"/v1/events/{event_id}/sessions", json=body)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
@@ -249,11 +315,31 @@ class ZuddlClient:
             return WriteResult(
                 None,
                 None,
-                "No answer from Zuddl ("
-                + _transport_reason(exc)
-                + "); the session may or may not have been created.",
+                f"No answer from Zuddl ({_transport_reason(exc)}); "
+                "the session may or may not have been created.",
                 True,
             )
+        return self._written(response, "created")
+
+    async def update_session(
+        self, event_id: str, session_id: str, body: Mapping[str, Any]
+    ) -> WriteResult:
+        path = f"/v1/events/{event_id}/sessions/{session_id}"
+        try:
+            response = await self._idempotent("PUT", path, json=body)
+        except httpx.TransportError as exc:
+            return WriteResult(None, None, f"Could not update: {_transport_reason(exc)}.")
+        except _ServerError as exc:
+            response = exc.response
+            return WriteResult(
+                response.status_code,
+                None,
+                f"Could not update: Zuddl answered {response.status_code}, "
+                f"{self.retry.attempts} times.",
+            )
+        return self._written(response, "updated")
+
+    def _written(self, response: httpx.Response, verb: str) -> WriteResult:
         self._refused(response)
         if response.status_code in (200, 201):
             return WriteResult(response.status_code, str(response.json()["id"]), "")
@@ -261,13 +347,44 @@ class ZuddlClient:
             return WriteResult(
                 response.status_code,
                 None,
-                f"Zuddl answered {response.status_code}"
-                "; the session may or may not have been created.",
+                f"Zuddl answered {response.status_code}; the session may or may not have "
+                f"been {verb}.",
                 True,
             )
         return WriteResult(
             response.status_code, None, f"Zuddl refused this session: {_api_reason(response)}."
         )
+
+
+def _utc_text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return format_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return value
+
+
+def remote_session(item: Mapping[str, Any]) -> RemoteSession:
+    """A session as the API returns it, in the plan's terms; both reference names accepted."""
+    places = item.get("location") or []
+    place = places[0].get("locationId") if places and isinstance(places[0], dict) else None
+    capacity = item.get("totalCapacity")
+    if capacity is None:
+        capacity = item.get("availableSpots")
+    parent = item.get("parentSessionId")
+    return RemoteSession(
+        id=str(item["id"]),
+        reference_id=item.get("referenceId") or item.get("externalRefId"),
+        title=item.get("title"),
+        description=item.get("description") or None,
+        start=_utc_text(item.get("startDateTime")),
+        end=_utc_text(item.get("endDateTime")),
+        location_id=str(place).lower() if place else None,
+        capacity=capacity,
+        tags=tuple(item.get("tags") or ()),
+        parent=str(parent).lower() if parent else None,
+    )
 
 
 def _retry_after(response: httpx.Response) -> float:

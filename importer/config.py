@@ -78,6 +78,14 @@ class Settings:
     concurrency: int = 8
     timeout_s: float = 30.0
     skip_invalid: bool = False
+    agenda: Path | None = None
+    mode: Literal["sync", "create-only"] = "sync"
+    max_changes: str | None = None  # "50" or "10%": a safety rail for nightly runs
+    log_file: Path | None = None
+    log_format: Literal["text", "json"] = "text"
+    retry_attempts: int = 6
+    retry_deadline_s: float = 120.0
+    lock_dir: Path | None = None
     mapping: MappingOptions = MappingOptions()
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -102,7 +110,18 @@ class Settings:
             raise UsageError("concurrency must be at least 1.")
         if self.rate_limit < 0:
             raise UsageError("rate_limit must be 0 (no limit) or more requests per second.")
+        if self.mode not in ("sync", "create-only"):
+            raise UsageError(f'mode must be "sync" or "create-only", not "{self.mode}".')
+        if self.log_format not in ("text", "json"):
+            raise UsageError(f'log_format must be "text" or "json", not "{self.log_format}".')
+        if self.retry_attempts < 1:
+            raise UsageError("retry_attempts must be at least 1.")
+        if self.max_changes is not None:
+            change_limit(self.max_changes, 1)
         return self
+
+    def change_limit(self, rows: int) -> int | None:
+        return None if self.max_changes is None else change_limit(self.max_changes, rows)
 
     def api_key(self) -> Secret:
         value = os.environ.get(self.api_key_env, "").strip()
@@ -112,6 +131,26 @@ class Settings:
                 "API key (created for Backend usage, with WRITE scope)."
             )
         return Secret(value)
+
+
+def change_limit(text: str, rows: int) -> int:
+    """``--max-changes``: a count, or a percentage of the sheet's rows."""
+    value = text.strip()
+    try:
+        if value.endswith("%"):
+            percent = float(value[:-1])
+            if not 0 <= percent <= 100:
+                raise ValueError(value)
+            return int(rows * percent / 100)
+        count = int(value)
+        if count < 0:
+            raise ValueError(value)
+        return count
+    except ValueError as exc:
+        raise UsageError(
+            f'max_changes "{text}" is not a number of changes (like 50) or a percentage of '
+            "the rows (like 10%)."
+        ) from exc
 
 
 def check_timezone(name: str) -> ZoneInfo:
@@ -134,6 +173,14 @@ _TOP_KEYS = {
     "concurrency": ("concurrency", int),
     "timeout": ("timeout_s", (int, float)),
     "skip_invalid": ("skip_invalid", bool),
+    "agenda": ("agenda", str),
+    "mode": ("mode", str),
+    "max_changes": ("max_changes", (str, int)),
+    "log_file": ("log_file", str),
+    "log_format": ("log_format", str),
+    "retry_attempts": ("retry_attempts", int),
+    "retry_deadline": ("retry_deadline_s", (int, float)),
+    "lock_dir": ("lock_dir", str),
 }
 _MAPPING_KEYS = {
     "timezone": ("timezone", str),
@@ -180,8 +227,12 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
             f"Known settings: {', '.join(sorted(known))}."
         )
     top = _take(raw, _TOP_KEYS, name)
-    if "results" in top:
-        top["results"] = base / top["results"]
+    # Paths in the file are relative to the file, so a scheduled run works from any folder.
+    for key in ("results", "agenda", "log_file", "lock_dir"):
+        if key in top:
+            top[key] = base / Path(top[key]).expanduser()
+    if "max_changes" in top:
+        top["max_changes"] = str(top["max_changes"])
     defaults = raw.get("defaults", {})
     if not isinstance(defaults, dict):
         raise UsageError(f"{name}: [defaults] must be a table.")

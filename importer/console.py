@@ -127,4 +127,3 @@ def run_and_report(
     click.echo(f"{'Dry run' if dry_run else 'Done'}: {summary(report)}.")
     click.echo(f"Results: {report.results_path}")
     return int(report.exit_code)
-

@@ -49,3 +49,15 @@ class ApiError(ImporterError):
 
 class SandboxError(ImporterError):
     """The local sandbox could not be started or configured."""
+
+
+class LockedError(ImporterError):
+    """Another run holds the lock of this event."""
+
+    exit_code = ExitCode.LOCKED
+
+
+class SafetyStop(ImporterError):
+    """The plan would change more than --max-changes allows."""
+
+    exit_code = ExitCode.SAFETY_STOP

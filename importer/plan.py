@@ -1,20 +1,72 @@
-"""Drafts -> an ordered plan: every parent before its children, problems named by row."""
+"""Drafts + what the event already holds -> an ordered plan of creates and updates.
+
+Every parent goes before its children; a row already in Zuddl with the same fields costs no
+call at all. Rows are matched to sessions by reference ID: rows without one get a derived ID.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
 
 from importer.mapper import UUID_RE, Draft, Mapped, Problem
+
+Action = Literal["create", "update"]
+Mode = Literal["sync", "create-only"]
+COMPARED = ("title", "description", "start", "end", "location_id", "capacity", "tags", "parent")
+FIELD_NAMES = {
+    "title": "title",
+    "description": "description",
+    "start": "start",
+    "end": "end",
+    "location_id": "location",
+    "capacity": "capacity",
+    "tags": "tags",
+    "parent": "parent",
+}
+_NEW_PARENT = "(created in this run)"
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteSession:
+    """A session already in the event, in the plan's terms (times as UTC text)."""
+
+    id: str
+    reference_id: str | None
+    title: str | None = None
+    description: str | None = None
+    start: str | None = None
+    end: str | None = None
+    location_id: str | None = None
+    capacity: int | None = None
+    tags: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    field: str
+    old: object
+    new: object
+
+    def text(self) -> str:
+        return f"{FIELD_NAMES[self.field]}: {_show(self.old)} → {_show(self.new)}"
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
     draft: Draft
     wave: int
-    parent_row: int | None  # a row of this sheet that must be created first
+    action: Action
+    parent_row: int | None  # a row of this sheet that is created in this run, first
     parent_session_id: str | None  # a parent that already exists in Zuddl
+    session_id: str | None = None  # the session an update changes
+    changes: tuple[Change, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -23,6 +75,8 @@ class Plan:
     problems: tuple[Problem, ...]
     invalid_rows: frozenset[int]
     skipped: Mapping[int, str]  # row -> why it is not sent although it is valid
+    unchanged: Mapping[int, tuple[str, str]]  # row -> (session ID, note)
+    references: Mapping[int, str]  # row -> the reference ID used (given or derived)
 
     @property
     def wave_count(self) -> int:
@@ -32,34 +86,98 @@ class Plan:
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "error")
 
+    def count(self, action: Action) -> int:
+        return sum(1 for s in self.steps if s.action == action)
+
+
+def format_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def derive_reference(draft: Draft) -> str:
+    """The documented rule: "auto-" + 10 hex digits of SHA-1 over title and UTC start."""
+    key = f"{' '.join(draft.title.casefold().split())}|{format_utc(draft.start)}"
+    return "auto-" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
+
+
+def _with_references(drafts: tuple[Draft, ...]) -> tuple[list[Draft], list[Problem]]:
+    taken = Counter(d.reference_id for d in drafts if d.reference_id)
+    result, notes = [], []
+    for draft in drafts:
+        if draft.reference_id is None:
+            base = derive_reference(draft)
+            ref, n = base, 1
+            while ref in taken:  # the same title at the same time twice: number them
+                n += 1
+                ref = f"{base}-{n}"
+            taken[ref] += 1
+            draft = draft.model_copy(update={"reference_id": ref})
+            notes.append(
+                Problem(
+                    draft.row,
+                    None,
+                    None,
+                    (
+                        f'This row has no reference ID, so "{ref}" is used (made from its '
+                        "title and start). Copy it into the sheet's Reference ID column, so "
+                        "later runs still find this session when its title or time changes."
+                    ),
+                    "warning",
+                )
+            )
+        result.append(draft)
+    return result, notes
+
+
+def wanted(draft: Draft, parent: str | None) -> dict[str, object]:
+    return {
+        "title": draft.title,
+        "description": draft.description,
+        "start": format_utc(draft.start),
+        "end": format_utc(draft.end),
+        "location_id": draft.location_id,
+        "capacity": draft.capacity,
+        "tags": draft.tags,
+        "parent": parent,
+    }
+
+
+def differences(remote: RemoteSession, target: Mapping[str, object]) -> tuple[Change, ...]:
+    return tuple(
+        Change(f, getattr(remote, f), target[f])
+        for f in COMPARED
+        if getattr(remote, f) != target[f]
+    )
+
 
 def build_plan(
     mapped: Mapped,
     *,
-    existing: Mapping[str, str] | None = None,
+    existing: Mapping[str, RemoteSession] | None = None,
     invalid_refs: Mapping[str, int] | None = None,
+    mode: Mode = "sync",
 ) -> Plan:
-    """Order ``mapped.drafts`` into waves.
+    """Order ``mapped.drafts`` into creates and updates, parents first.
 
-    ``existing`` maps reference IDs of sessions already in the event to their Zuddl IDs.
-    ``invalid_refs`` maps reference IDs of invalid rows to their row, so their children
-    can say why they are held back.
+    ``existing`` maps reference IDs of sessions already in the event to them;
+    ``invalid_refs`` maps reference IDs of invalid rows to their row, so their children can
+    say why they are held back.
     """
     existing = existing or {}
     invalid_refs = invalid_refs or {}
+    drafts, problems = _with_references(mapped.drafts)
+    problems = [*mapped.problems, *problems]
     parent_header = mapped.columns.header("parent") if "parent" in mapped.columns.fields else None
-    by_ref = {d.reference_id: d for d in mapped.drafts if d.reference_id}
-    problems = list(mapped.problems)
+    by_ref = {d.reference_id: d for d in drafts if d.reference_id}
     invalid = set(mapped.invalid_rows)
-    skipped: dict[int, str] = {}
     parent_of: dict[int, int] = {}
-    external: dict[int, str] = {}
+    outside: dict[int, str] = {}
 
     def fail(draft: Draft, message: str) -> None:
         problems.append(Problem(draft.row, parent_header, draft.parent_ref, message))
         invalid.add(draft.row)
 
-    for draft in mapped.drafts:
+    for draft in drafts:
         ref = draft.parent_ref
         if ref is None:
             continue
@@ -74,9 +192,9 @@ def build_plan(
         elif ref in invalid_refs:
             parent_of[draft.row] = invalid_refs[ref]
         elif ref in existing:
-            external[draft.row] = existing[ref]
+            outside[draft.row] = existing[ref].id
         elif UUID_RE.match(ref):
-            external[draft.row] = ref.lower()
+            outside[draft.row] = ref.lower()
         else:
             folded = {known.casefold(): known for known in [*by_ref, *existing]}
             close = difflib.get_close_matches(ref.casefold(), list(folded), n=1, cutoff=0.6)
@@ -86,14 +204,20 @@ def build_plan(
                 f'Parent "{ref}" is not the reference ID of any row in this sheet nor of '
                 f"a session in the event.{hint} Check the spelling, or leave Parent empty.",
             )
+    _refuse_loops(drafts, parent_of, fail)
+    return _order(drafts, problems, invalid, parent_of, outside, existing, mode)
 
-    rows = {d.row: d for d in mapped.drafts}
+
+def _refuse_loops(
+    drafts: list[Draft], parent_of: dict[int, int], fail: Callable[[Draft, str], None]
+) -> None:
+    rows = {d.row: d for d in drafts}
     for start in sorted(parent_of):
         chain, current = [start], parent_of.get(start)
         while current is not None and current not in chain and current in parent_of:
             chain.append(current)
             current = parent_of[current]
-        if current is not None and current in chain and current == start:
+        if current == start:
             refs = " → ".join(f'"{rows[r].reference_id}"' for r in [*chain, start])
             numbers = " → ".join(str(r) for r in [*chain, start])
             fail(
@@ -102,14 +226,31 @@ def build_plan(
                 "A session cannot be inside its own child: fix one of these Parent cells.",
             )
 
+
+def _order(
+    drafts: list[Draft],
+    problems: list[Problem],
+    invalid: set[int],
+    parent_of: dict[int, int],
+    outside: dict[int, str],
+    existing: Mapping[str, RemoteSession],
+    mode: Mode,
+) -> Plan:
+    remote_of = {
+        d.row: existing[d.reference_id]
+        for d in drafts
+        if d.reference_id is not None and d.reference_id in existing and d.row not in invalid
+    }
+    skipped: dict[int, str] = {}
+    unchanged: dict[int, tuple[str, str]] = {}
     depth: dict[int, int] = {}
 
     def wave_of(row: int) -> int | None:
-        """None when the row cannot be sent because an ancestor is invalid."""
+        """None when the row cannot be sent because an ancestor is not sent."""
         if row in depth:
             return depth[row]
         parent = parent_of.get(row)
-        if parent is None:
+        if parent is None or parent in remote_of:
             depth[row] = 0
             return 0
         if parent in invalid or parent in skipped:
@@ -123,11 +264,41 @@ def build_plan(
         return depth[row]
 
     steps = []
-    for draft in sorted(mapped.drafts, key=lambda d: d.row):
+    for draft in sorted(drafts, key=lambda d: d.row):
         if draft.row in invalid:
             continue
         wave = wave_of(draft.row)
-        if wave is not None:
-            steps.append(Step(draft, wave, parent_of.get(draft.row), external.get(draft.row)))
+        if wave is None:
+            continue
+        parent_row = parent_of.get(draft.row)
+        parent_id = outside.get(draft.row)
+        if parent_row is not None and parent_row in remote_of:
+            parent_id, parent_row = remote_of[parent_row].id, None
+        remote = remote_of.get(draft.row)
+        if remote is None:
+            steps.append(Step(draft, wave, "create", parent_row, parent_id))
+            continue
+        target = wanted(draft, parent_id if parent_row is None else _NEW_PARENT)
+        changes = differences(remote, target)
+        if not changes:
+            unchanged[draft.row] = (remote.id, "")
+        elif mode == "create-only":
+            fields = ", ".join(FIELD_NAMES[c.field] for c in changes)
+            unchanged[draft.row] = (
+                remote.id,
+                f"Already in Zuddl; differs in {fields}, not updated (--mode create-only).",
+            )
+        else:
+            steps.append(Step(draft, wave, "update", parent_row, parent_id, remote.id, changes))
     steps.sort(key=lambda s: (s.wave, s.draft.row))
-    return Plan(tuple(steps), tuple(problems), frozenset(invalid), skipped)
+    references = {d.row: d.reference_id for d in drafts if d.reference_id}
+    return Plan(tuple(steps), tuple(problems), frozenset(invalid), skipped, unchanged, references)
+
+
+def _show(value: object) -> str:
+    if value is None or value == ():
+        return "(empty)"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    text = str(value)
+    return f'"{text[:60]}…"' if len(text) > 60 else f'"{text}"' if isinstance(value, str) else text

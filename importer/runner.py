@@ -1,36 +1,44 @@
-"""Running a plan against the API, and the whole import as one library call (no CLI needed)."""
+"""The whole import as one library call: load, reconcile, plan, send, write the results.
+
+The CLI and any other front end call ``run_import``; nothing here prints.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import Counter, defaultdict
+import logging
+import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from importer.client import ZuddlClient, session_body
+from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import is_known_header
 from importer.config import Secret, Settings
-from importer.errors import ExitCode, ImporterError, UsageError
+from importer.dispatch import Dispatcher, Progress, Verification
+from importer.errors import ExitCode, ImporterError, SafetyStop, UsageError
+from importer.journal import Journal, event_lock, journal_path
 from importer.loader import Table, load_table
-from importer.mapper import Mapped, Problem, map_rows
-from importer.plan import Plan, Step, build_plan
+from importer.mapper import UUID_RE, Mapped, Problem, map_rows
+from importer.plan import Plan, RemoteSession, build_plan
 from importer.results import Outcome, Status, default_results_path, write_results
 
-Progress = Callable[[Outcome], None]
-DRAIN_SECONDS = 15.0  # after Ctrl-C, how long requests already sent may take to answer
+log = logging.getLogger("zuddl_import")
 _DONE = (Status.CREATED, Status.UPDATED, Status.UNCHANGED, Status.PLANNED)
 
 
 @dataclass(frozen=True)
 class ImportRequest:
-    agenda: Path
+    agenda: Path | None
     settings: Settings
     api_key: Secret | None = None
     dry_run: bool = False
     progress: Progress | None = None
     on_plan: Callable[[Plan], None] | None = None  # called once the plan is known, before sending
+    write_results: bool = True
+    verification: Verification = field(default_factory=Verification)
 
 
 @dataclass(frozen=True)
@@ -39,11 +47,13 @@ class ImportReport:
     mapped: Mapped
     plan: Plan
     outcomes: Mapping[int, Outcome]
-    results_path: Path
+    results_path: Path | None
     timezone: str
+    run_id: str
     notes: tuple[str, ...] = ()
-    stopped: ImporterError | None = None  # the API became unreachable or refused us part way
+    stopped: ImporterError | None = None  # unreachable, refused, or a safety stop
     interrupted: bool = False
+    api_calls: int = 0
     counts: Mapping[Status, int] = field(default_factory=dict)
 
     @property
@@ -58,70 +68,148 @@ class ImportReport:
 
 
 def run_import(request: ImportRequest) -> ImportReport:
-    """Load, map, plan, send (unless a dry run) and write the results sheet."""
+    """Load, map, reconcile, plan, send (unless a dry run) and write the results sheet."""
     return asyncio.run(_run_import(request))
 
 
 async def _run_import(request: ImportRequest) -> ImportReport:
-    settings = request.settings
-    table = load_table(request.agenda, sheet=settings.sheet, header_score=is_known_header)
-    results_path = settings.results or default_results_path(request.agenda)
-    notes = list(table.notes)
+    settings, run_id = request.settings, uuid.uuid4().hex[:12]
+    agenda = request.agenda or settings.agenda
+    if agenda is None:
+        raise UsageError('Name the agenda file to import (or agenda = "..." in the config).')
     online = request.api_key is not None and settings.event_id is not None
     if not online and not request.dry_run:
         raise UsageError("An import needs --event (the Zuddl event ID) and an API key.")
-    client = None
-    if online:
-        assert request.api_key is not None
-        client = ZuddlClient(
-            settings.base_url,
-            request.api_key,
-            reference_field=settings.reference_field,
-            timeout_s=settings.timeout_s,
-            rate_limit=settings.rate_limit,
-            concurrency=settings.concurrency,
+    if settings.event_id is not None and not UUID_RE.match(settings.event_id):
+        raise UsageError(
+            f'"{settings.event_id}" is not an event ID. An event ID looks like '
+            "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
         )
+    table = load_table(agenda, sheet=settings.sheet, header_score=is_known_header)
+    results_path = settings.results or default_results_path(agenda)
+    log.info(
+        "run start",
+        extra={
+            "event": "run_start",
+            "data": {
+                "run": run_id,
+                "agenda": str(agenda),
+                "event_id": settings.event_id,
+                "mode": settings.mode,
+                "dry_run": request.dry_run,
+                "rows": len(table.rows),
+            },
+        },
+    )
     async with contextlib.AsyncExitStack() as stack:
-        locations = None
-        timezone = settings.mapping.timezone
-        if client is not None:
-            await stack.enter_async_context(client)
-            assert settings.event_id is not None
-            event = await client.get_event(settings.event_id)
-            timezone = timezone or event.timezone
+        client = None
+        if online:
+            assert request.api_key is not None and settings.event_id is not None
+            if not request.dry_run:
+                stack.enter_context(
+                    event_lock(settings.base_url, settings.event_id, settings.lock_dir)
+                )
+            client = await stack.enter_async_context(
+                ZuddlClient(
+                    settings.base_url,
+                    request.api_key,
+                    reference_field=settings.reference_field,
+                    timeout_s=settings.timeout_s,
+                    rate_limit=settings.rate_limit,
+                    concurrency=settings.concurrency,
+                    retry=RetryPolicy(settings.retry_attempts, settings.retry_deadline_s),
+                )
+            )
+        report = await _plan_and_send(request, table, client, results_path, run_id, stack)
+    if request.write_results:
+        write_results(results_path, table, report.outcomes)
+    log.info(
+        "summary",
+        extra={
+            "event": "summary",
+            "data": {
+                "run": run_id,
+                "counts": {k.value: v for k, v in report.counts.items()},
+                "exit_code": int(report.exit_code),
+                "api_calls": report.api_calls,
+            },
+        },
+    )
+    return report
+
+
+async def _plan_and_send(
+    request: ImportRequest,
+    table: Table,
+    client: ZuddlClient | None,
+    results_path: Path,
+    run_id: str,
+    stack: contextlib.AsyncExitStack,
+) -> ImportReport:
+    settings = request.settings
+    notes = list(table.notes)
+    locations, existing = None, {}
+    timezone = settings.mapping.timezone
+    if client is not None and settings.event_id is not None:
+        if timezone is None:  # one call saved on every scheduled run that names its zone
+            timezone = (await client.get_event(settings.event_id)).timezone
+        if _names_locations(table, settings):
             locations = await client.list_locations(settings.event_id)
-        if timezone is None:
-            timezone = "UTC"
-            notes.append(
-                "Times are read as UTC: give --timezone (e.g. Europe/Berlin) if they "
-                "are local times of the event."
-            )
-        mapped = map_rows(table, settings.mapping, timezone=timezone, locations=locations)
-        plan = build_plan(mapped, invalid_refs=_invalid_refs(table, mapped))
-        if request.on_plan is not None:
-            request.on_plan(plan)
-        outcomes = _offline_outcomes(table, plan, sending=False)
-        stopped, interrupted = None, False
-        will_send = not request.dry_run and (not plan.errors or settings.skip_invalid)
-        if will_send and client is not None and settings.event_id is not None:
-            outcomes = _offline_outcomes(table, plan, sending=True)
-            sent, stopped, interrupted = await _execute(
-                plan, client, settings.event_id, settings.concurrency, request.progress
-            )
-            outcomes.update(sent)
-        elif not request.dry_run:
-            count = len(plan.invalid_rows)
-            for row, outcome in outcomes.items():
-                if outcome.status == Status.PLANNED:
-                    outcomes[row] = Outcome(
-                        row,
-                        Status.SKIPPED,
-                        message=(
-                            f"Nothing was sent because {count} row{'s' if count != 1 else ''} "
-                            "have problems. Fix them, or run with --skip-invalid."
-                        ),
-                    )
-    write_results(results_path, table, outcomes)
+        remote = await client.list_sessions(settings.event_id, expected=len(table.rows))
+        existing = _by_reference(remote, notes)
+    if timezone is None:
+        timezone = "UTC"
+        notes.append(
+            "Times are read as UTC: give --timezone (e.g. Europe/Berlin) if they "
+            "are local times of the event."
+        )
+    mapped = map_rows(table, settings.mapping, timezone=timezone, locations=locations)
+    plan = build_plan(
+        mapped, existing=existing, invalid_refs=_invalid_refs(table, mapped), mode=settings.mode
+    )
+    journal = None
+    if client is not None and settings.event_id is not None and not request.dry_run:
+        journal = stack.enter_context(
+            Journal(journal_path(results_path), run_id, settings.event_id)
+        )
+        notes.extend(_journal_notes(journal.confirmed(), existing, plan))
+    if request.on_plan is not None:
+        request.on_plan(plan)
+    outcomes = _outcomes_before_sending(table, plan, dry_run=request.dry_run)
+    stopped: ImporterError | None = None
+    interrupted = False
+    changes = len(plan.steps)
+    limit = settings.change_limit(len(table.rows))
+    if request.dry_run or client is None or settings.event_id is None:
+        pass
+    elif plan.errors and not settings.skip_invalid:
+        count = len(plan.invalid_rows)
+        _hold_all(
+            outcomes,
+            f"Nothing was sent because {count} row{'s' * (count != 1)} "
+            f"{'have' if count != 1 else 'has'} problems. Fix them, or run with "
+            "--skip-invalid.",
+        )
+    elif limit is not None and changes > limit:
+        stopped = SafetyStop(
+            f"The plan makes {changes} changes ({plan.count('create')} creates, "
+            f"{plan.count('update')} updates), more than --max-changes "
+            f"{settings.max_changes} allows ({limit}). Nothing was sent. Check "
+            "the sheet, then raise the limit if the changes are intended."
+        )
+        _hold_all(outcomes, "Not sent: the safety limit (--max-changes) stopped the run.")
+    else:
+        sent, stopped, interrupted = await Dispatcher(
+            plan,
+            client,
+            settings.event_id,
+            concurrency=settings.concurrency,
+            journal=journal,
+            progress=request.progress,
+            verification=request.verification,
+        ).run()
+        outcomes.update(sent)
+        _hold_all(outcomes, "Not sent: the run stopped first.")
     counts = Counter(o.status for o in outcomes.values())
     return ImportReport(
         table,
@@ -130,11 +218,55 @@ async def _run_import(request: ImportRequest) -> ImportReport:
         outcomes,
         results_path,
         timezone,
+        run_id,
         tuple(notes),
         stopped,
         interrupted,
+        client.calls if client is not None else 0,
         dict(counts),
     )
+
+
+def _names_locations(table: Table, settings: Settings) -> bool:
+    """Whether location names must be looked up (IDs and empty cells need no call)."""
+    if settings.mapping.default_location and not UUID_RE.match(settings.mapping.default_location):
+        return True
+    from importer.columns import match_columns
+
+    index = match_columns(table, settings.mapping).fields.get("location")
+    if index is None:
+        return False
+    return any(
+        isinstance(v := r.values[index], str) and v.strip() and not UUID_RE.match(v.strip())
+        for r in table.rows
+    )
+
+
+def _by_reference(remote: list[RemoteSession], notes: list[str]) -> dict[str, RemoteSession]:
+    found: dict[str, RemoteSession] = {}
+    for session in remote:
+        ref = session.reference_id
+        if ref is None:
+            continue
+        if ref in found:
+            notes.append(
+                f'Zuddl holds more than one session with reference ID "{ref}" '
+                f"({found[ref].id}, {session.id}); the first is kept up to date."
+            )
+            continue
+        found[ref] = session
+    return found
+
+
+def _journal_notes(
+    confirmed: Mapping[str, str], existing: Mapping[str, RemoteSession], plan: Plan
+) -> list[str]:
+    gone = [ref for ref in confirmed if ref not in existing and ref in plan.references.values()]
+    return [
+        f'"{ref}" was created by an earlier run (session {confirmed[ref]}) but is not in '
+        "Zuddl any more; it is created again."
+        for ref in gone[:20]
+    ]
 
 
 def _invalid_refs(table: Table, mapped: Mapped) -> dict[str, int]:
@@ -149,134 +281,65 @@ def _invalid_refs(table: Table, mapped: Mapped) -> dict[str, int]:
     return refs
 
 
-def _offline_outcomes(table: Table, plan: Plan, *, sending: bool) -> dict[int, Outcome]:
-    """Every row's outcome before (or without) sending: invalid, skipped or planned."""
-    by_row: defaultdict[int, list[Problem]] = defaultdict(list)
+def _hold_all(outcomes: dict[int, Outcome], message: str) -> None:
+    for row, outcome in outcomes.items():
+        if outcome.status == Status.SKIPPED and outcome.message == "":
+            outcomes[row] = Outcome(
+                row,
+                Status.SKIPPED,
+                outcome.session_id,
+                outcome.parent_session_id,
+                None,
+                message,
+                outcome.reference_id,
+            )
+
+
+def _outcomes_before_sending(table: Table, plan: Plan, *, dry_run: bool) -> dict[int, Outcome]:
+    """Every row's outcome before (or without) sending: invalid, skipped, unchanged, planned."""
+    by_row: dict[int, list[Problem]] = {}
     for problem in plan.problems:
         if problem.row is not None:
-            by_row[problem.row].append(problem)
-    planned = {step.draft.row: step for step in plan.steps}
+            by_row.setdefault(problem.row, []).append(problem)
+    steps = {step.draft.row: step for step in plan.steps}
     outcomes = {}
     for row in table.rows:
-        n = row.number
-        errors = [p.text() for p in by_row[n] if p.severity == "error"]
-        warnings = [p.text() for p in by_row[n] if p.severity == "warning"]
+        n, ref = row.number, plan.references.get(row.number)
+        errors = [p.text() for p in by_row.get(n, []) if p.severity == "error"]
+        warnings = " ".join(p.text() for p in by_row.get(n, []) if p.severity == "warning")
         if n in plan.invalid_rows:
-            outcomes[n] = Outcome(n, Status.INVALID, message=" ".join(errors or warnings))
+            outcomes[n] = Outcome(n, Status.INVALID, message=" ".join(errors) or warnings)
         elif n in plan.skipped:
-            outcomes[n] = Outcome(n, Status.SKIPPED, message=plan.skipped[n])
-        else:
-            step = planned[n]
+            outcomes[n] = Outcome(n, Status.SKIPPED, message=plan.skipped[n], reference_id=ref)
+        elif n in plan.unchanged:
+            session_id, note = plan.unchanged[n]
             outcomes[n] = Outcome(
-                n,
-                Status.SKIPPED if sending else Status.PLANNED,
-                parent_session_id=step.parent_session_id,
-                message="Not sent: the run stopped first." if sending else " ".join(warnings),
-                reference_id=step.draft.reference_id,
+                n, Status.UNCHANGED, session_id, message=note or warnings, reference_id=ref
             )
-    return outcomes
-
-
-async def _execute(
-    plan: Plan, client: ZuddlClient, event_id: str, concurrency: int, progress: Progress | None
-) -> tuple[dict[int, Outcome], ImporterError | None, bool]:
-    """Send every step; a child goes as soon as its own parent exists, not a whole wave later."""
-    children: defaultdict[int, list[Step]] = defaultdict(list)
-    queue: asyncio.Queue[Step] = asyncio.Queue()
-    for step in plan.steps:
-        if step.parent_row is None:
-            queue.put_nowait(step)
         else:
-            children[step.parent_row].append(step)
-    outcomes: dict[int, Outcome] = {}
-    created: dict[int, str] = {}
-    finished = asyncio.Event()
-    stopped: list[ImporterError] = []
-    if not plan.steps:
-        finished.set()
-
-    def record(outcome: Outcome) -> None:
-        outcomes[outcome.row] = outcome
-        if progress is not None:
-            progress(outcome)
-        if len(outcomes) == len(plan.steps):
-            finished.set()
-
-    def skip_below(row: int) -> None:
-        for child in children.pop(row, []):
-            record(
-                Outcome(
-                    child.draft.row,
+            step = steps[n]
+            if dry_run:
+                what = (
+                    "Would update " + "; ".join(c.text() for c in step.changes) + "."
+                    if step.action == "update"
+                    else "Would create."
+                )
+                outcomes[n] = Outcome(
+                    n,
+                    Status.PLANNED,
+                    step.session_id,
+                    step.parent_session_id,
+                    message=f"{what} {warnings}".strip(),
+                    reference_id=ref,
+                )
+            else:
+                # Overwritten by the dispatcher; what is left says the run stopped first.
+                outcomes[n] = Outcome(
+                    n,
                     Status.SKIPPED,
-                    reference_id=child.draft.reference_id,
-                    message=f"Not sent: its parent (row {row}) was not created.",
+                    step.session_id,
+                    step.parent_session_id,
+                    message="",
+                    reference_id=ref,
                 )
-            )
-            skip_below(child.draft.row)
-
-    async def send(step: Step) -> None:
-        draft = step.draft
-        parent_id = step.parent_session_id or (
-            created.get(step.parent_row) if step.parent_row is not None else None
-        )
-        body = session_body(draft, parent_id, client.reference_field)
-        result = await client.create_session(event_id, body)
-        if result.session_id is not None:
-            created[draft.row] = result.session_id
-            record(
-                Outcome(
-                    draft.row,
-                    Status.CREATED,
-                    result.session_id,
-                    parent_id,
-                    result.status,
-                    "",
-                    draft.reference_id,
-                )
-            )
-            for child in children.pop(draft.row, []):
-                queue.put_nowait(child)
-        else:
-            record(
-                Outcome(
-                    draft.row,
-                    Status.FAILED,
-                    None,
-                    parent_id,
-                    result.status,
-                    result.message,
-                    draft.reference_id,
-                )
-            )
-            skip_below(draft.row)
-
-    busy: set[asyncio.Task[None]] = set()
-
-    async def worker() -> None:
-        me = asyncio.current_task()
-        assert me is not None
-        while not finished.is_set():
-            step = await queue.get()
-            busy.add(me)
-            try:
-                await send(step)
-            except ImporterError as exc:  # unreachable or refused: stop the whole run
-                stopped.append(exc)
-                finished.set()
-            finally:
-                busy.discard(me)
-
-    workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
-    interrupted = False
-    try:
-        await finished.wait()
-    except asyncio.CancelledError:  # Ctrl-C: stop dispatching, let requests in flight answer
-        interrupted = True
-        finished.set()
-        if busy:
-            await asyncio.wait(set(busy), timeout=DRAIN_SECONDS)
-    finally:
-        for task in workers:
-            task.cancel()
-        await asyncio.gather(*workers, return_exceptions=True)
-    return outcomes, (stopped[0] if stopped else None), interrupted
+    return outcomes

@@ -148,7 +148,7 @@ def test_ctrl_c_stops_dispatching_writes_results_and_exits_130(tmp_path: Path) -
     assert "Interrupted: rows not sent are marked in the results sheet." in err
     results = read_results(tmp_path / "big.results.xlsx")
     created = {
-        r["Reference ID"]: r["Zuddl Session ID"] for r in results if r["Status"] == "created"
+        r["Reference ID Used"]: r["Zuddl Session ID"] for r in results if r["Status"] == "created"
     }
     # Requests already in flight were allowed to finish: everything committed is recorded.
     assert created == {s["referenceId"]: s["id"] for s in committed}

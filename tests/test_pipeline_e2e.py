@@ -128,9 +128,9 @@ def test_csv_import_creates_each_session_once_with_parents_first(
     assert [r["Row"] for r in results] == list(range(2, 9))
     assert all(r["Status"] == "created" for r in results)
     for result in results:
-        session = remote[result["Reference ID"]]
+        session = remote[result["Reference ID Used"]]
         assert result["Zuddl Session ID"] == session["id"]
-        assert result["Parent Session ID"] == session["parentSessionId"]
+        assert result["Zuddl Parent ID"] == session["parentSessionId"]
         assert result["HTTP Status"] == 201
     assert results[0]["Title"] == "Streaming joins"
 
@@ -195,7 +195,7 @@ def test_invalid_rows_stop_the_whole_run_by_default(sandbox: SandboxHandle, tmp_
     )
     assert results[5]["Status"] == "skipped"
     assert results[5]["Message"] == (
-        "Nothing was sent because 1 row have problems. Fix them, or run with --skip-invalid."
+        "Nothing was sent because 1 row has problems. Fix them, or run with --skip-invalid."
     )
 
 

@@ -1,0 +1,94 @@
+"""The run's journal (an fsync'd record of every confirmed write) and the per-event lock."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from filelock import FileLock, Timeout
+
+from importer.errors import ImporterError, LockedError
+
+
+def journal_path(results: Path) -> Path:
+    return results.with_name(results.stem + ".journal.jsonl")
+
+
+class Journal:
+    """Append-only JSON lines, flushed and fsync'd after each outcome, so a killed run loses
+    nothing it had confirmed."""
+
+    def __init__(self, path: Path, run_id: str, event_id: str) -> None:
+        self.path, self.run_id, self.event_id = path, run_id, event_id
+        self._file: IO[str] | None = None
+
+    def __enter__(self) -> Journal:
+        try:
+            self._file = self.path.open("a", encoding="utf-8")
+        except OSError as exc:
+            raise ImporterError(
+                f'Cannot write the journal "{self.path}": {exc.strerror}. Choose a results '
+                "path in a folder you can write to (--results)."
+            ) from exc
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def record(self, row: int, reference: str | None, action: str, session_id: str) -> None:
+        assert self._file is not None
+        entry = {
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "run": self.run_id,
+            "event": self.event_id,
+            "row": row,
+            "reference": reference,
+            "action": action,
+            "session": session_id,
+        }
+        self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def confirmed(self) -> dict[str, str]:
+        """Reference -> session ID of every write earlier runs confirmed for this event."""
+        found: dict[str, str] = {}
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return found
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:  # a line cut short by a kill: everything before holds
+                continue
+            if entry.get("event") == self.event_id and entry.get("reference"):
+                found[str(entry["reference"])] = str(entry["session"])
+        return found
+
+
+def event_lock(base_url: str, event_id: str, lock_dir: Path | None) -> FileLock:
+    """One run per event of one API at a time (two sandboxes on two ports do not collide)."""
+    folder = lock_dir or Path(tempfile.gettempdir())
+    api = hashlib.sha1(base_url.encode(), usedforsecurity=False).hexdigest()[:8]
+    path = folder / f"zuddl-import-{event_id}-{api}.lock"
+    lock = FileLock(path, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise LockedError(
+            f"Another import into event {event_id} is running on this machine (lock file "
+            f"{path}). Wait for it to finish, then try again."
+        ) from exc
+    except OSError as exc:
+        raise ImporterError(f'Cannot create the lock file "{path}": {exc.strerror}.') from exc
+    return lock

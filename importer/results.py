@@ -1,0 +1,335 @@
+"""Write the results sheet: every agenda row, in input order, with what happened to it.
+
+Event staff open this file to see which rows failed and why, fix them and import again, so it
+carries the original columns untouched next to the outcome, and it must never be left half
+written or let a cell from the agenda run as a formula.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime
+import math
+import secrets
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from importer.errors import UsageError
+from importer.loader import CellValue, Table
+
+
+class Status(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+    INVALID = "invalid"
+    SKIPPED = "skipped"
+    PLANNED = "planned"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    row: int
+    status: Status
+    session_id: str | None = None
+    parent_session_id: str | None = None
+    http_status: int | None = None
+    message: str = ""
+    reference_id: str | None = None
+
+
+RESULT_HEADERS = (
+    "Row",
+    "Status",
+    "Message",
+    "Zuddl Session ID",
+    "Zuddl Parent ID",
+    "Reference ID Used",
+    "HTTP Status",
+)
+# Excel's own "Good"/"Bad"/"Neutral" palette and its light blues: readable when printed in grey.
+STATUS_COLOURS = {
+    Status.CREATED: ("C6EFCE", "006100"),
+    Status.UPDATED: ("BDD7EE", "1F3864"),
+    Status.UNCHANGED: ("E7E6E6", "3A3838"),
+    Status.FAILED: ("FFC7CE", "9C0006"),
+    Status.INVALID: ("F8CBAD", "833C0B"),
+    Status.SKIPPED: ("FFEB9C", "7F6000"),
+    Status.PLANNED: ("DDEBF7", "1F4E78"),
+}
+# What Excel, LibreOffice and Google Sheets start a formula (or DDE payload) with.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MESSAGE_COLUMN = RESULT_HEADERS.index("Message")
+WIDTH_SAMPLE_ROWS = 200
+MIN_WIDTH, MAX_WIDTH, MAX_MESSAGE_WIDTH = 8, 50, 80
+Rows = list[tuple[Outcome, tuple[CellValue, ...]]]
+XLSX_DATETIME, XLSX_DATE, XLSX_TIME = XLSX_FORMATS = ("yyyy-mm-dd hh:mm", "yyyy-mm-dd", "hh:mm")
+
+
+def default_results_path(agenda: Path) -> Path:
+    return agenda.with_name(f"{agenda.stem}.results.xlsx")
+
+
+def write_results(
+    path: Path,
+    table: Table,
+    outcomes: Mapping[int, Outcome],
+    *,
+    now: datetime.datetime | None = None,
+) -> Path:
+    """Write one results row per table row, atomically: CSV if ``path`` ends in .csv, else xlsx."""
+    missing = [row.number for row in table.rows if row.number not in outcomes]
+    if missing:
+        shown = ", ".join(str(number) for number in missing[:10])
+        raise ValueError(f"no outcome for {len(missing)} row(s) of the table: {shown}")
+    headers = (*RESULT_HEADERS, *table.headers)
+    rows = [(outcomes[row.number], row.values) for row in table.rows]
+    if path.suffix.lower() == ".csv":
+        _atomically(path, lambda temp: _write_csv(temp, headers, rows))
+    else:
+        written = now or datetime.datetime.now().astimezone()
+        _atomically(path, lambda temp: _write_xlsx(temp, table, headers, rows, written))
+    return path
+
+
+def _atomically(path: Path, write: Callable[[Path], None]) -> None:
+    # The temporary file sits in the target's folder so the replace is a rename on one file
+    # system: readers see either the old results or the complete new ones, never a torso.
+    temp: Path | None = None
+    try:
+        name = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        # Not mkstemp: its 0600 mode would survive the rename and hide the file from colleagues.
+        name.touch(exist_ok=False)
+        temp = name
+        write(temp)
+        temp.replace(path)
+        temp = None
+    except OSError as exc:
+        raise UsageError(_write_failure(path, exc)) from exc
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+
+def _write_failure(path: Path, exc: OSError) -> str:
+    if isinstance(exc, IsADirectoryError) or path.is_dir():
+        problem, advice = "it is a folder", "Choose a file name with --results."
+    elif isinstance(exc, PermissionError):
+        # Also what Windows says when the file is open in Excel, by far the usual cause.
+        problem = "permission denied"
+        advice = "Close the file if it is open in Excel, or choose another path with --results."
+    elif isinstance(exc, FileNotFoundError):
+        problem = f'the folder "{path.parent}" does not exist'
+        advice = "Create it, or choose another path with --results."
+    else:
+        reason = (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
+        problem, advice = reason[:1].lower() + reason[1:], "Choose another path with --results."
+    return f'Cannot write the results to "{path}": {problem}. {advice}'
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _write_csv(temp: Path, headers: tuple[str, ...], rows: Rows) -> None:
+    # utf-8-sig: without the BOM Excel reads the file as the local code page and mangles accents.
+    with temp.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow([_csv_text(header) for header in headers])
+        for outcome, values in rows:
+            writer.writerow([_csv_text(value) for value in (*_result_values(outcome), *values)])
+
+
+def _csv_text(value: CellValue) -> str:
+    if isinstance(value, str):
+        # A visible quote is the only defence CSV has: Excel hides nothing in a text file.
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return _display(value)
+
+
+def _display(value: CellValue) -> str:
+    """The text a person would read in the cell (used for CSV and for column widths)."""
+    match value:
+        case None:
+            return ""
+        case bool():
+            return "TRUE" if value else "FALSE"
+        case float() if value.is_integer():
+            return str(int(value))
+        case datetime.datetime():
+            return value.isoformat(" ", "seconds" if value.second else "minutes")
+        case datetime.time():
+            return value.isoformat("seconds" if value.second else "minutes")
+        case _:
+            # date, timedelta ("1:30:00"), int, other floats and text
+            return str(value)
+
+
+# --- xlsx ---------------------------------------------------------------------------------
+
+
+def _write_xlsx(
+    temp: Path,
+    table: Table,
+    headers: tuple[str, ...],
+    rows: Rows,
+    written: datetime.datetime,
+) -> None:
+    # write_only streams rows to disk: 50,000 rows stay fast and small in memory.
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Results")
+    cells = _CellMaker(sheet)
+    _set_widths(sheet, headers, rows)
+    sheet.freeze_panes = "A2"
+    last = f"{get_column_letter(len(headers))}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{last}"
+    sheet.append([cells.header(header) for header in headers])
+    for outcome, values in rows:
+        results = _result_values(outcome)
+        sheet.append(
+            [
+                results[0],
+                cells.status(outcome.status),
+                *(cells.value(value) for value in results[2:]),
+                *(cells.value(value) for value in values),
+            ]
+        )
+    _write_summary(book.create_sheet("Summary"), cells, table, rows, written)
+    book.save(temp)
+
+
+def _write_summary(
+    sheet: WriteOnlyWorksheet,
+    cells: _CellMaker,
+    table: Table,
+    rows: Rows,
+    written: datetime.datetime,
+) -> None:
+    counts = Counter(outcome.status for outcome, _ in rows)
+    _set_width(sheet, 1, 18)
+    _set_width(sheet, 2, max(24, min(len(table.path.name) + 2, MAX_MESSAGE_WIDTH)))
+    lines: list[tuple[str, CellValue]] = [
+        ("Source file", table.path.name),
+        ("Sheet", table.sheet or "(none)"),
+        ("Written", written.isoformat(" ", "seconds")),
+        ("Rows", len(rows)),
+    ]
+    for label, value in lines:
+        sheet.append([cells.header(label), cells.value(value)])
+    sheet.append([])
+    sheet.append([cells.header("Status"), cells.header("Rows")])
+    for status in Status:
+        sheet.append([cells.status(status), counts[status]])
+
+
+def _result_values(outcome: Outcome) -> tuple[CellValue, ...]:
+    return (
+        outcome.row,
+        outcome.status.value,
+        outcome.message,
+        outcome.session_id,
+        outcome.parent_session_id,
+        outcome.reference_id,
+        outcome.http_status,
+    )
+
+
+class _CellMaker:
+    """Builds the cells openpyxl would guess wrong.
+
+    Styles are built once and shared: styling each cell afresh costs more than writing it.
+    """
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        self.sheet = sheet
+        # quotePrefix is what Excel itself records for text typed as '=1: the cell shows the
+        # text exactly, and it stays text even if someone edits it and presses Enter.
+        self.plain = {False: self._style(), True: self._style(quotePrefix=True)}
+        self.bold = {
+            quoted: self._style(font=Font(bold=True), quotePrefix=quoted)
+            for quoted in (False, True)
+        }
+        self.formats = {fmt: self._style(number_format=fmt) for fmt in XLSX_FORMATS}
+        self.statuses = {
+            status: self._style(fill=PatternFill("solid", fgColor=fill), font=Font(color=text))
+            for status, (fill, text) in STATUS_COLOURS.items()
+        }
+
+    def _style(self, **attributes: object) -> StyleArray:
+        prototype = WriteOnlyCell(self.sheet)
+        for name, value in attributes.items():
+            setattr(prototype, name, value)
+        style: StyleArray = prototype._style  # type: ignore[attr-defined]  # not in the stubs
+        return style
+
+    def header(self, text: str) -> Cell:
+        return self.text(text, self.bold[text.startswith(FORMULA_PREFIXES)])
+
+    def status(self, status: Status) -> Cell:
+        return self.text(status.value, self.statuses[status])
+
+    def text(self, text: str, style: StyleArray | None = None) -> Cell:
+        if style is None:
+            style = self.plain[text.startswith(FORMULA_PREFIXES)]
+        cell = Cell(self.sheet, 1, 1, _clean(text), style)
+        # openpyxl would store "=..." as a formula and "#N/A" as an error: force plain text.
+        cell.data_type = "s"
+        return cell
+
+    def value(self, value: CellValue) -> CellValue | Cell:
+        match value:
+            case str() if value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES:
+                return self.text(value)
+            case str():
+                return _clean(value)
+            case float() if not math.isfinite(value):
+                # Excel has no NaN or infinity; the file would be "repaired" on opening.
+                return self.text(str(value))
+            case datetime.datetime() | datetime.time() if value.tzinfo is not None:
+                # Excel cannot hold a time zone; text keeps the offset instead of hiding it.
+                return self.text(value.isoformat())
+            case datetime.datetime():
+                return Cell(self.sheet, 1, 1, value, self.formats[XLSX_DATETIME])
+            case datetime.date():
+                return Cell(self.sheet, 1, 1, value, self.formats[XLSX_DATE])
+            case datetime.time():
+                return Cell(self.sheet, 1, 1, value, self.formats[XLSX_TIME])
+            case datetime.timedelta():
+                return self.text(str(value))
+            case _:
+                return value
+
+
+def _clean(text: str) -> str:
+    # Control characters (other than tab and line breaks) make the xlsx unreadable to Excel.
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _set_widths(sheet: WriteOnlyWorksheet, headers: tuple[str, ...], rows: Rows) -> None:
+    # Column widths must be set before the first row is streamed; a sample is enough to guess.
+    widths = [len(header) for header in headers]
+    for outcome, values in rows[:WIDTH_SAMPLE_ROWS]:
+        for index, value in enumerate((*_result_values(outcome), *values)[: len(widths)]):
+            longest = max((len(line) for line in _display(value).splitlines()), default=0)
+            widths[index] = max(widths[index], longest)
+    for index, width in enumerate(widths):
+        cap = MAX_MESSAGE_WIDTH if index == MESSAGE_COLUMN else MAX_WIDTH
+        _set_width(sheet, index + 1, max(MIN_WIDTH, min(width + 2, cap)))
+
+
+def _set_width(sheet: WriteOnlyWorksheet, column: int, width: float) -> None:
+    # Write-only sheets do have column_dimensions at run time; the stubs leave it out.
+    sheet.column_dimensions[get_column_letter(column)].width = width  # type: ignore[attr-defined]
