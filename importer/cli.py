@@ -7,6 +7,7 @@ start fast.
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -85,37 +86,75 @@ def sandbox(**opts: Any) -> None:
     serve(settings, host=opts["host"], port=opts["port"])
 
 
+def _mapping_options(command: Any) -> Any:
+    """The options that say how to read the sheet and where it goes: shared by commands."""
+    options = [
+        click.argument("agenda", required=False, type=click.Path(dir_okay=False, path_type=Path)),
+        click.option("--event", "event_id", help="Zuddl event ID (a UUID)."),
+        click.option("--sheet", help="Sheet to read (default: the first)."),
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="TOML settings (see the README).",
+        ),
+        click.option("--timezone", help="Time zone of the sheet's times, e.g. Europe/Berlin."),
+        click.option(
+            "--date-order",
+            type=click.Choice(["mdy", "dmy", "ymd"]),
+            help="For dates like 03/04/2026.",
+        ),
+        click.option("--base-url", help="API address [https://api.zuddl.com]."),
+        click.option(
+            "--mode",
+            type=click.Choice(["sync", "create-only"]),
+            help="sync updates changed sessions; create-only never updates [sync].",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command()
-@click.argument("agenda", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--event", "event_id", help="Zuddl event ID (a UUID).")
-@click.option("--sheet", help="Sheet to read (default: the first).")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="TOML settings.")
+@_mapping_options
 @click.option(
     "--results",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Results file (.xlsx or .csv) [AGENDA.results.xlsx].",
 )
-@click.option("--timezone", help="Time zone of the sheet's times, e.g. Europe/Berlin.")
-@click.option(
-    "--date-order", type=click.Choice(["mdy", "dmy", "ymd"]), help="For dates like 03/04/2026."
-)
-@click.option("--base-url", help="API address [https://api.zuddl.com].")
 @click.option("--concurrency", type=click.IntRange(1, 100), help="Requests in flight at once [8].")
 @click.option("--rate-limit", type=click.FloatRange(0), help="Requests per second; 0 = none [10].")
 @click.option(
     "--skip-invalid", is_flag=True, default=None, help="Send the valid rows even if some are not."
 )
+@click.option(
+    "--max-changes",
+    help="Stop before writing if the plan creates or updates more "
+    "than N sessions (or N% of the rows).",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append a log of the run to this file.",
+)
+@click.option("--log-format", type=click.Choice(["text", "json"]), help="Log lines [text].")
 @click.option("--dry-run", is_flag=True, help="Check and plan; send nothing.")
 @click.option("--sandbox", is_flag=True, help="Import into a local sandbox (no account needed).")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 def run(
-    agenda: Path, config: Path | None, dry_run: bool, sandbox: bool, no_progress: bool, **flags: Any
+    agenda: Path | None,
+    config: Path | None,
+    dry_run: bool,
+    sandbox: bool,
+    no_progress: bool,
+    **flags: Any,
 ) -> None:
     """Import the sessions of AGENDA (xlsx, xls, ods, csv) into a Zuddl event."""
     from importer import console
     from importer.config import Secret, load_settings
 
     settings = load_settings(config).with_overrides(**flags)
+    console.setup_logging(settings)
     if sandbox:
         from importer.sandbox import (
             DEMO_API_KEY,
@@ -131,12 +170,15 @@ def run(
             events=(demo_event(event_id, settings.mapping.timezone or "UTC"),),
             faults=Faults(rate_limit=settings.rate_limit),
         )
-        with run_sandbox(served) as running:
+        # The embedded sandbox is this process's own: its lock need not be seen by others.
+        with run_sandbox(served) as running, tempfile.TemporaryDirectory() as private:
             click.echo(
-                f"Sandbox: importing into a local emulator of Zuddl at {running.base_url} "
-                f"(event {event_id})."
+                f"Sandbox: importing into a local emulator of Zuddl at "
+                f"{running.base_url} (event {event_id})."
             )
-            local = settings.with_overrides(base_url=running.base_url, event_id=event_id)
+            local = settings.with_overrides(
+                base_url=running.base_url, event_id=event_id, lock_dir=Path(private)
+            )
             code = console.run_and_report(
                 agenda,
                 local,
@@ -146,25 +188,39 @@ def run(
                 show_created=True,
             )
         sys.exit(code)
-    key = None
-    if settings.event_id is not None:
-        key = settings.api_key() if not dry_run else _optional_key(settings)
-    elif not dry_run:
-        raise click.UsageError(
-            "Give the event to import into with --event EVENT_ID "
-            '(or event = "..." in the config file), or use --sandbox.'
-        )
+    key = _key(settings, needed=not dry_run)
     sys.exit(
         console.run_and_report(agenda, settings, key, dry_run=dry_run, progress=not no_progress)
     )
 
 
-def _optional_key(settings: Any) -> Any:
+@cli.command()
+@_mapping_options
+def plan(agenda: Path | None, config: Path | None, **flags: Any) -> None:
+    """Show what a run would do: creates, updates (field by field), unchanged. Sends nothing."""
+    from importer import console
+    from importer.config import load_settings
+
+    settings = load_settings(config).with_overrides(**flags)
+    sys.exit(console.plan_and_report(agenda, settings, _key(settings, needed=True)))
+
+
+def _key(settings: Any, *, needed: bool) -> Any:
+    """The API key from the environment; a dry run does without one."""
     from importer.errors import UsageError
 
+    if settings.event_id is None:
+        if needed:
+            raise click.UsageError(
+                'Give the event with --event EVENT_ID (or event = "..." in the config '
+                "file), or use --sandbox."
+            )
+        return None
     try:
         return settings.api_key()
     except UsageError:
+        if needed:
+            raise
         return None
 
 

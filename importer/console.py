@@ -5,7 +5,10 @@ Kept apart from cli.py so the click layer stays thin; tqdm is used here and neve
 
 from __future__ import annotations
 
+import json
+import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Never
 from zoneinfo import ZoneInfo
@@ -14,6 +17,7 @@ import click
 from tqdm import tqdm
 
 from importer.config import Secret, Settings
+from importer.errors import UsageError
 from importer.plan import Plan
 from importer.results import Outcome, Status
 from importer.runner import ImportReport, ImportRequest, run_import
@@ -27,13 +31,78 @@ def where(report: ImportReport) -> str:
 
 
 def show_plan(plan: Plan, dry_run: bool) -> None:
-    count = len(plan.steps)
-    waves = plan.wave_count
-    verb = "would send" if dry_run else "sends"
+    creates, updates = plan.count("create"), plan.count("update")
+    waves, writes = plan.wave_count, creates + updates
+    verb = "would make" if dry_run else "makes"
     click.echo(
-        f"Plan: {count} session{'s' * (count != 1)} in {waves} wave{'s' * (waves != 1)} "
-        f"(parents first); this run {verb} {count} create{'s' * (count != 1)}."
+        f"Plan: {creates} to create, {updates} to update, {len(plan.unchanged)} unchanged, "
+        f"{len(plan.invalid_rows)} invalid; this run {verb} {writes} "
+        f"write{'s' * (writes != 1)} in {waves} wave{'s' * (waves != 1)} (parents first)."
     )
+
+
+def show_changes(plan: Plan) -> None:
+    for step in plan.steps:
+        ref = step.draft.reference_id
+        if step.action == "update":
+            click.echo(f"  update row {step.draft.row} ({ref}):")
+            for change in step.changes:
+                click.echo(f"      {change.text()}")
+        else:
+            click.echo(f"  create row {step.draft.row} ({ref}): {step.draft.title[:60]}")
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object a line: what a log collector reads. Never a header or a key."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "event": getattr(record, "event", record.getMessage()),
+            "run": getattr(record, "run", None),
+            **getattr(record, "data", {}),
+        }
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class TextLines(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = getattr(record, "data", {})
+        details = " ".join(f"{k}={v}" for k, v in data.items())
+        when = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%d %H:%M:%S")
+        run = getattr(record, "run", "")
+        return (
+            f"{when} {record.levelname.lower()} run={run} {getattr(record, 'event', '')} {details}"
+        )
+
+
+def setup_logging(settings: Settings) -> None:
+    """--log-file / --log-format: JSON lines or text, appended; JSON without a file: stderr."""
+    if settings.log_file is None and settings.log_format != "json":
+        return
+    handler: logging.Handler
+    if settings.log_file is not None:
+        try:
+            handler = logging.FileHandler(settings.log_file, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(
+                f'Cannot write the log file "{settings.log_file}": {exc.strerror}.'
+            ) from exc
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLines() if settings.log_format == "json" else TextLines())
+    logger = logging.getLogger("zuddl_import")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def plan_and_report(agenda: Path | None, settings: Settings, key: Secret | None) -> int:
+    report = run_import(ImportRequest(agenda, settings, key, dry_run=True, write_results=False))
+    show_plan(report.plan, dry_run=True)
+    show_changes(report.plan)
+    show_problems(report)
+    return int(report.exit_code)
 
 
 def show_problems(report: ImportReport) -> None:
@@ -86,7 +155,7 @@ def summary(report: ImportReport) -> str:
 
 
 def run_and_report(
-    agenda: Path,
+    agenda: Path | None,
     settings: Settings,
     key: Secret | None,
     *,
@@ -114,6 +183,8 @@ def run_and_report(
         if bar is not None:
             bar.close()
     show_problems(report)
+    if report.stopped is not None and report.stopped.exit_code == 5:
+        show_changes(report.plan)
     if show_created:
         print_created(report)
     if report.stopped is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import uuid
 from collections import Counter
@@ -26,6 +27,18 @@ from importer.plan import Plan, RemoteSession, build_plan
 from importer.results import Outcome, Status, default_results_path, write_results
 
 log = logging.getLogger("zuddl_import")
+RUN_ID: contextvars.ContextVar[str] = contextvars.ContextVar("run_id", default="")
+
+
+class _RunIdFilter(logging.Filter):
+    """Stamps every log record of a run with its run ID, wherever it was logged from."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.run = RUN_ID.get()
+        return True
+
+
+log.addFilter(_RunIdFilter())
 _DONE = (Status.CREATED, Status.UPDATED, Status.UNCHANGED, Status.PLANNED)
 
 
@@ -74,6 +87,7 @@ def run_import(request: ImportRequest) -> ImportReport:
 
 async def _run_import(request: ImportRequest) -> ImportReport:
     settings, run_id = request.settings, uuid.uuid4().hex[:12]
+    RUN_ID.set(run_id)
     agenda = request.agenda or settings.agenda
     if agenda is None:
         raise UsageError('Name the agenda file to import (or agenda = "..." in the config).')

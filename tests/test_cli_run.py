@@ -70,7 +70,10 @@ def test_event_and_key_are_asked_for(tmp_path: Path) -> None:
     )
     no_event = zuddl_import("run", str(agenda), cwd=tmp_path)
     assert no_event.returncode == 2
-    assert "Give the event to import into with --event EVENT_ID" in no_event.stderr
+    assert no_event.stderr.strip().splitlines()[-1] == (
+        'Error: Give the event with --event EVENT_ID (or event = "..." in the config file), '
+        "or use --sandbox."
+    )
     no_key = zuddl_import(
         "run", str(agenda), "--event", "5a2db0c5-de30-4e7e-8a1d-000000000001", cwd=tmp_path
     )

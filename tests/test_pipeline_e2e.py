@@ -281,7 +281,7 @@ def test_unreachable_api_is_exit_3_with_a_plain_message(
 ) -> None:
     agenda = write_csv(tmp_path / "a.csv", [ROWS[3]])
     with pytest.raises(ApiError) as caught:
-        import_into(sandbox, agenda, base_url="http://127.0.0.1:9")
+        import_into(sandbox, agenda, base_url="http://127.0.0.1:9", retry_attempts=2)
     assert caught.value.exit_code == ExitCode.API_UNAVAILABLE
     assert caught.value.message == (
         "Cannot reach the Zuddl API at http://127.0.0.1:9: the connection was refused or the "
