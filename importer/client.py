@@ -23,7 +23,7 @@ from aiolimiter import AsyncLimiter
 
 from importer.config import Secret
 from importer.errors import ApiError, UsageError
-from importer.mapper import Draft, location_key
+from importer.mapper import Draft
 from importer.plan import RemoteSession, format_utc
 
 log = logging.getLogger("zuddl_import")
@@ -294,9 +294,9 @@ class ZuddlClient:
         return [item for data in pages for item in (data.get("data") or [])]
 
     async def list_locations(self, event_id: str) -> dict[str, str]:
-        """Location name key (case and spacing folded) -> location ID."""
+        """Location name, as the event spells it -> location ID."""
         items = await self._all_pages(f"/v1/events/{event_id}/locations")
-        return {location_key(str(i["name"])): str(i["id"]) for i in items if i.get("name")}
+        return {str(i["name"]): str(i["id"]) for i in items if i.get("name")}
 
     async def list_sessions(self, event_id: str, expected: int = 0) -> list[RemoteSession]:
         items = await self._all_pages(f"/v1/events/{event_id}/sessions", expected)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -191,6 +192,24 @@ _MAPPING_KEYS = {
 }
 
 
+_KIND_WORDS: dict[Any, str] = {
+    str: "text in quotes",
+    int: "a whole number",
+    bool: "true or false",
+    (int, float): "a number",
+    (str, int): "a number or text in quotes",
+    (str, date): "a date like 2026-06-10",
+}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def load_settings(path: Path | None) -> Settings:
     """Settings from a TOML file (see the README), or the defaults without one."""
     if path is None:
@@ -213,7 +232,7 @@ def _take(table: Mapping[str, Any], keys: dict[str, tuple[str, Any]], where: str
             continue
         name, kind = keys[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise UsageError(f'{where}: "{key}" has the wrong type ({value!r}).')
+            raise UsageError(f'{where}: "{key}" must be {_KIND_WORDS[kind]}, not {_shown(value)}.')
         result[name] = value
     return result
 
@@ -222,8 +241,10 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
     known = set(_TOP_KEYS) | {"columns", "defaults", "import"}
     unknown = sorted(set(raw) - known)
     if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(known), n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise UsageError(
-            f"{name}: unknown setting {', '.join(repr(u) for u in unknown)}. "
+            f'{name}: unknown setting "{unknown[0]}"{hint}. '
             f"Known settings: {', '.join(sorted(known))}."
         )
     top = _take(raw, _TOP_KEYS, name)

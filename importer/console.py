@@ -131,20 +131,19 @@ def show_problems(report: ImportReport) -> None:
 
 def print_created(report: ImportReport) -> None:
     zone = ZoneInfo(report.timezone)
-    titles = {d.row: d for d in report.mapped.drafts}
+    drafts = {d.row: d for d in report.mapped.drafts}
+    heading = f"Start ({report.timezone})"
+    width = max(16, len(heading))
     lines = []
     for outcome in sorted(report.outcomes.values(), key=lambda o: o.row):
-        draft = titles.get(outcome.row)
+        draft = drafts.get(outcome.row)
         if outcome.status != Status.CREATED or draft is None:
             continue
         start = draft.start.astimezone(zone).strftime("%a %d %b %H:%M")
-        parent = "  ↳ " if outcome.parent_session_id else ""
-        title = (parent + draft.title)[:48]
-        lines.append(f"  {outcome.row:>4}  {start}  {title:<48}  {outcome.session_id}")
+        title = (("  ↳ " if outcome.parent_session_id else "") + draft.title)[:48]
+        lines.append(f"  {outcome.row:>4}  {start:<{width}}  {title:<48}  {outcome.session_id}")
     if lines:
-        click.echo(
-            f"  {'Row':>4}  {'Start (' + report.timezone + ')':<16}  {'Title':<48}  Zuddl ID"
-        )
+        click.echo(f"  {'Row':>4}  {heading:<{width}}  {'Title':<48}  Zuddl ID")
         click.echo("\n".join(lines))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import html
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -21,6 +22,7 @@ from importer.cells import (
     parse_duration,
     parse_moment,
     parse_range,
+    parse_time,
     parse_whole_number,
     show,
 )
@@ -33,6 +35,9 @@ MAX_TITLE = 500
 UUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
+_ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
+# UTF-8 read as Mac Roman or Windows-1252 and saved again: the usual marks it leaves.
+MOJIBAKE = ("‚Äô", "‚Äú", "‚Äù", "‚Äì", "‚Äî", "¬∞", "â€™", "â€œ", "â€“", "Ã©", "Ã¨", "Ã¼", "Ã¶")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -151,7 +156,10 @@ def map_rows(
     timezone: str,
     locations: Mapping[str, str] | None = None,
 ) -> Mapped:
-    """Every row of ``table`` as a ``Draft`` or as problems. ``locations``: name key -> ID."""
+    """Every row of ``table`` as a ``Draft`` or as problems.
+
+    ``locations`` maps the event's location names, as the event spells them, to their IDs.
+    """
     cols = match_columns(table, options)
     zone = ZoneInfo(timezone)
     order = options.date_order
@@ -165,13 +173,18 @@ def map_rows(
         ]
         order = infer_date_order(texts)
     known_ids = set(locations.values()) if locations is not None else set()
+    places = (
+        {location_key(name): (place_id, name) for name, place_id in locations.items()}
+        if locations is not None
+        else None
+    )
     drafts: list[Draft] = []
     problems: list[Problem] = [Problem(None, None, None, n, "warning") for n in cols.notes]
     invalid: set[int] = set()
     seen_refs: dict[str, int] = {}
     for source in table.rows:
         row = _Row(source.number, source.values, cols, table.columns)
-        draft = _map_row(row, options, zone, timezone, order, locations, known_ids, seen_refs)
+        draft = _map_row(row, options, zone, timezone, order, places, known_ids, seen_refs)
         problems.extend(row.problems)
         if draft is None:
             invalid.add(source.number)
@@ -186,13 +199,22 @@ def _map_row(
     zone: tzinfo,
     zone_name: str,
     order: Literal["mdy", "dmy", "ymd"] | None,
-    locations: Mapping[str, str] | None,
+    places: Mapping[str, tuple[str, str]] | None,
     known_ids: set[str],
     seen_refs: dict[str, int],
 ) -> Draft | None:
     title = clean_text(row.raw("title"))
     if title is not None:
-        title = _CONTROL_RE.sub("", title)
+        # Titles are plain text in Zuddl: "&#39;" from a web export means an apostrophe.
+        title = _CONTROL_RE.sub("", html.unescape(title) if _ENTITY_RE.search(title) else title)
+        if any(mark in title for mark in MOJIBAKE):
+            row.fail(
+                "title",
+                "The title looks garbled (such as ‚Äô or â€™ where ’ was meant): the file was "
+                "saved with the wrong text encoding. Save it again as CSV UTF-8, or fix the "
+                "characters.",
+                "warning",
+            )
     if not title:
         row.fail("title", "The title is empty. Every session needs a title.")
     elif len(title) > MAX_TITLE:
@@ -218,7 +240,7 @@ def _map_row(
     location_id = None
     place = clean_text(row.raw("location")) or options.default_location
     if place is not None:
-        location_id = _location(row, place, locations, known_ids)
+        location_id = _location(row, place, places, known_ids)
 
     capacity = None
     if row.raw("capacity") is not None and clean_text(row.raw("capacity")) is not None:
@@ -253,29 +275,29 @@ def _map_row(
 
 
 def _location(
-    row: _Row, place: str, locations: Mapping[str, str] | None, ids: set[str]
+    row: _Row, place: str, places: Mapping[str, tuple[str, str]] | None, ids: set[str]
 ) -> str | None:
     if UUID_RE.match(place):
-        if locations is not None and place.lower() not in ids:
+        if places is not None and place.lower() not in ids:
             row.fail(
                 "location",
                 f'"{place}" is not the ID of a location of this event. '
                 "Use a location name or ID from the event.",
             )
         return place.lower()
-    if locations is None:
+    if places is None:
         return None  # checked once the event's locations are known
-    found = locations.get(location_key(place))
-    if found is None:
-        names = sorted(set(locations))
-        close = difflib.get_close_matches(location_key(place), names, n=3, cutoff=0.5)
-        hint = (
-            (" Did you mean " + " or ".join(f'"{c}"' for c in close) + "?")
-            if close
-            else (" The event's locations are: " + ", ".join(f'"{n}"' for n in names[:10]) + ".")
-        )
-        row.fail("location", f'"{place}" is not a location of this event.{hint}')
-    return found
+    key = location_key(place)
+    if key in places:
+        return places[key][0]
+    names = sorted(name for _, name in places.values())
+    close = difflib.get_close_matches(key, list(places), n=3, cutoff=0.75)
+    if close:
+        hint = " Did you mean " + " or ".join(f'"{places[c][1]}"' for c in close) + "?"
+    else:
+        hint = " The event's locations are: " + ", ".join(f'"{n}"' for n in names[:10]) + "."
+    row.fail("location", f'"{place}" is not a location of this event.{hint}')
+    return None
 
 
 def _times(
@@ -294,17 +316,26 @@ def _times(
         )
         return None, None
     day: date | None = options.default_date
+    date_failed = False
     if row.raw("date") is not None:
         try:
             day = parse_date(row.raw("date"), order)
         except CellError as exc:
             row.fail("date", str(exc))
-            return None, None
+            date_failed = True  # still check the start, so one run reports both
     try:
         span = parse_range(raw_start)
         begin = span[0] if span else parse_moment(raw_start, order)
     except CellError as exc:
-        row.fail("start", str(exc))
+        message = str(exc)
+        if "date" in row.cols.fields:  # the date has its own column: a time belongs here
+            try:
+                parse_time(raw_start)
+            except CellError as as_time:
+                message = str(as_time)
+        row.fail("start", message)
+        return None, None
+    if date_failed:
         return None, None
     if isinstance(begin, time):
         if day is None:

@@ -77,6 +77,7 @@ class Plan:
     skipped: Mapping[int, str]  # row -> why it is not sent although it is valid
     unchanged: Mapping[int, tuple[str, str]]  # row -> (session ID, note)
     references: Mapping[int, str]  # row -> the reference ID used (given or derived)
+    derived: frozenset[int] = frozenset()  # rows whose reference ID was derived
 
     @property
     def wave_count(self) -> int:
@@ -100,9 +101,9 @@ def derive_reference(draft: Draft) -> str:
     return "auto-" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
 
 
-def _with_references(drafts: tuple[Draft, ...]) -> tuple[list[Draft], list[Problem]]:
+def _with_references(drafts: tuple[Draft, ...]) -> tuple[list[Draft], frozenset[int]]:
     taken = Counter(d.reference_id for d in drafts if d.reference_id)
-    result, notes = [], []
+    result, derived = [], set()
     for draft in drafts:
         if draft.reference_id is None:
             base = derive_reference(draft)
@@ -112,21 +113,16 @@ def _with_references(drafts: tuple[Draft, ...]) -> tuple[list[Draft], list[Probl
                 ref = f"{base}-{n}"
             taken[ref] += 1
             draft = draft.model_copy(update={"reference_id": ref})
-            notes.append(
-                Problem(
-                    draft.row,
-                    None,
-                    None,
-                    (
-                        f'This row has no reference ID, so "{ref}" is used (made from its '
-                        "title and start). Copy it into the sheet's Reference ID column, so "
-                        "later runs still find this session when its title or time changes."
-                    ),
-                    "warning",
-                )
-            )
+            derived.add(draft.row)
         result.append(draft)
-    return result, notes
+    return result, frozenset(derived)
+
+
+DERIVED_NOTE = (
+    'No reference ID in the sheet, so "{ref}" is used (made from the title and start). Copy it '
+    "into the Reference ID column, so later runs still find this session when its title or "
+    "time changes."
+)
 
 
 def wanted(draft: Draft, parent: str | None) -> dict[str, object]:
@@ -165,8 +161,8 @@ def build_plan(
     """
     existing = existing or {}
     invalid_refs = invalid_refs or {}
-    drafts, problems = _with_references(mapped.drafts)
-    problems = [*mapped.problems, *problems]
+    drafts, derived = _with_references(mapped.drafts)
+    problems = list(mapped.problems)
     parent_header = mapped.columns.header("parent") if "parent" in mapped.columns.fields else None
     by_ref = {d.reference_id: d for d in drafts if d.reference_id}
     invalid = set(mapped.invalid_rows)
@@ -205,7 +201,7 @@ def build_plan(
                 f"a session in the event.{hint} Check the spelling, or leave Parent empty.",
             )
     _refuse_loops(drafts, parent_of, fail)
-    return _order(drafts, problems, invalid, parent_of, outside, existing, mode)
+    return _order(drafts, problems, invalid, parent_of, outside, existing, mode, derived)
 
 
 def _refuse_loops(
@@ -235,6 +231,7 @@ def _order(
     outside: dict[int, str],
     existing: Mapping[str, RemoteSession],
     mode: Mode,
+    derived: frozenset[int],
 ) -> Plan:
     remote_of = {
         d.row: existing[d.reference_id]
@@ -292,7 +289,9 @@ def _order(
             steps.append(Step(draft, wave, "update", parent_row, parent_id, remote.id, changes))
     steps.sort(key=lambda s: (s.wave, s.draft.row))
     references = {d.row: d.reference_id for d in drafts if d.reference_id}
-    return Plan(tuple(steps), tuple(problems), frozenset(invalid), skipped, unchanged, references)
+    return Plan(
+        tuple(steps), tuple(problems), frozenset(invalid), skipped, unchanged, references, derived
+    )
 
 
 def _show(value: object) -> str:

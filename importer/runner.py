@@ -23,7 +23,7 @@ from importer.errors import ExitCode, ImporterError, SafetyStop, UsageError
 from importer.journal import Journal, event_lock, journal_path
 from importer.loader import Table, load_table
 from importer.mapper import UUID_RE, Mapped, Problem, map_rows
-from importer.plan import Plan, RemoteSession, build_plan
+from importer.plan import DERIVED_NOTE, Plan, RemoteSession, build_plan
 from importer.results import Outcome, Status, default_results_path, write_results
 
 log = logging.getLogger("zuddl_import")
@@ -187,6 +187,13 @@ async def _plan_and_send(
             Journal(journal_path(results_path), run_id, settings.event_id)
         )
         notes.extend(_journal_notes(journal.confirmed(), existing, plan))
+    if plan.derived:
+        count = len(plan.derived)
+        notes.append(
+            f"{count} row{'s have' if count != 1 else ' has'} no reference ID; IDs made from "
+            "title and start are used (column Reference ID Used of the results). Copy them into "
+            "the sheet so later runs still match these sessions when a title or time changes."
+        )
     if request.on_plan is not None:
         request.on_plan(plan)
     outcomes = _outcomes_before_sending(table, plan, dry_run=request.dry_run)
@@ -321,6 +328,8 @@ def _outcomes_before_sending(table: Table, plan: Plan, *, dry_run: bool) -> dict
         n, ref = row.number, plan.references.get(row.number)
         errors = [p.text() for p in by_row.get(n, []) if p.severity == "error"]
         warnings = " ".join(p.text() for p in by_row.get(n, []) if p.severity == "warning")
+        if n in plan.derived and ref is not None:
+            warnings = f"{DERIVED_NOTE.format(ref=ref)} {warnings}".strip()
         if n in plan.invalid_rows:
             outcomes[n] = Outcome(n, Status.INVALID, message=" ".join(errors) or warnings)
         elif n in plan.skipped:

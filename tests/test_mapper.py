@@ -14,8 +14,8 @@ from importer.loader import SourceRow, Table, column_letter
 from importer.mapper import Mapped, map_rows
 
 LOCATIONS = {
-    "main hall": "8c1f0e6a-1111-4aaa-8bbb-000000000001",
-    "room 101": "8c1f0e6a-1111-4aaa-8bbb-000000000002",
+    "Main Hall": "8c1f0e6a-1111-4aaa-8bbb-000000000001",
+    "Room 101": "8c1f0e6a-1111-4aaa-8bbb-000000000002",
 }
 
 
@@ -291,13 +291,13 @@ def test_duration_and_defaults_from_config() -> None:
             [*STD, "Room"],
             ["A", "2026-06-10", "09:00", "10:00", "Main Hal"],
             'Row 2, column "Room": "Main Hal" is not a location of this event. Did you mean '
-            '"main hall"?',
+            '"Main Hall"?',
         ),
         (
             [*STD, "Room"],
             ["A", "2026-06-10", "09:00", "10:00", "Attic"],
             'Row 2, column "Room": "Attic" is not a location of this event. The event\'s locations '
-            'are: "main hall", "room 101".',
+            'are: "Main Hall", "Room 101".',
         ),
         (
             [*STD, "Location"],
@@ -339,7 +339,7 @@ def test_cells_are_cleaned_tags_split_and_deduplicated() -> None:
     (draft,) = mapped([*STD, "Tags", "Room", "Capacity", "Ref"], row).drafts
     assert draft.title == "Café talk"
     assert draft.tags == ("Data", "AI")
-    assert draft.location_id == LOCATIONS["room 101"]
+    assert draft.location_id == LOCATIONS["Room 101"]
     assert draft.capacity == 1200
     assert draft.reference_id == "7"
 
