@@ -42,6 +42,7 @@ def cli() -> None:
 @click.option("--latency-ms", default=0.0, show_default=True, type=click.FloatRange(0))
 @click.option("--jitter-ms", default=0.0, show_default=True, type=click.FloatRange(0))
 @click.option("--error-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1))
+@click.option("--throttle-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1))
 @click.option("--drop-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1))
 @click.option("--slow-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1))
 @click.option("--slow-ms", default=30_000.0, show_default=True, type=click.FloatRange(0))

@@ -30,6 +30,8 @@ log = logging.getLogger("zuddl_import")
 
 PAGE_SIZE = 50  # the contract's maximum
 MAX_429_RETRIES = 8
+MIN_SPACING_S = 0.005
+MAX_SPACING_S = 1.0
 # Without TCP_NODELAY a request whose headers and body go out in two writes waits ~40 ms
 # for a delayed ACK: a quarter of the whole budget at 10 requests/s.
 _SOCKET_OPTIONS = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
@@ -113,7 +115,7 @@ class RetryPolicy:
 
     attempts: int = 6
     deadline_s: float = 120.0
-    wait_initial_s: float = 0.5
+    wait_initial_s: float = 0.2
     wait_max_s: float = 15.0
 
 
@@ -172,8 +174,12 @@ class ZuddlClient:
         self._concurrency = concurrency
         # One token at a time, evenly spaced: a burst would spend the server's bucket at once.
         self._limiter = AsyncLimiter(1, 1 / rate_limit) if rate_limit > 0 else None
-        # After a 429 every request waits, not only the one refused: the limit is shared.
-        self._paused_until = 0.0
+        # Adaptive slow-down: a 429 doubles the spacing between request starts, each answer
+        # that is not a 429 shrinks it again, so the pace settles just under the server's.
+        self._spacing = 0.0
+        self._last_start = 0.0
+        self._slowed_at = 0.0
+        self._pace_lock = asyncio.Lock()
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
@@ -193,12 +199,19 @@ class ZuddlClient:
     async def __aexit__(self, *exc: object) -> None:
         await self._http.aclose()
 
+    async def _pace(self) -> None:
+        if self._spacing < MIN_SPACING_S:
+            return
+        async with self._pace_lock:
+            wait = self._last_start + self._spacing - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._last_start = time.monotonic()
+
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """One call, waiting out 429s; transport errors propagate as httpx errors."""
+        """One call; a 429 is waited out (its Retry-After) and sent again, a few times."""
         for _ in range(MAX_429_RETRIES + 1):
-            pause = self._paused_until - time.monotonic()
-            if pause > 0:
-                await asyncio.sleep(pause)
+            await self._pace()
             if self._limiter is not None:
                 await self._limiter.acquire()
             self.calls += 1
@@ -206,10 +219,14 @@ class ZuddlClient:
                 method, path, headers={"Authorization": self._key.reveal()}, **kwargs
             )
             if response.status_code != 429:
+                self._spacing = self._spacing * 0.9 if self._spacing >= MIN_SPACING_S else 0.0
                 return response
             self.rate_limited += 1
             wait = _retry_after(response)
-            self._paused_until = max(self._paused_until, time.monotonic() + wait)
+            now = time.monotonic()
+            if now - self._slowed_at >= 1.0:  # the 429s of one burst count once
+                self._slowed_at = now
+                self._spacing = min(MAX_SPACING_S, max(2 * self._spacing, 4 * MIN_SPACING_S))
             log.warning(
                 "rate limited",
                 extra={
@@ -217,6 +234,7 @@ class ZuddlClient:
                     "data": {"method": method, "path": path, "retry_after_s": wait},
                 },
             )
+            await asyncio.sleep(wait)
         return response
 
     async def _idempotent(self, method: str, path: str, **kwargs: Any) -> httpx.Response:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
+import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -102,6 +105,12 @@ class Settings:
     def checked(self) -> Settings:
         if self.mapping.timezone is not None:
             check_timezone(self.mapping.timezone)
+        if self.mapping.date_order not in (None, "mdy", "dmy", "ymd"):
+            raise UsageError(
+                f'date_order must be "mdy", "dmy" or "ymd", not "{self.mapping.date_order}".'
+            )
+        if self.mapping.default_duration_min is not None and self.mapping.default_duration_min < 1:
+            raise UsageError("duration_minutes must be at least 1.")
         if self.reference_field not in REFERENCE_FIELDS:
             raise UsageError(
                 f'reference_field must be "referenceId" or "externalRefId", '
@@ -109,8 +118,16 @@ class Settings:
             )
         if self.concurrency < 1:
             raise UsageError("concurrency must be at least 1.")
-        if self.rate_limit < 0:
+        if not (0 <= self.rate_limit < math.inf):
             raise UsageError("rate_limit must be 0 (no limit) or more requests per second.")
+        if not (0 < self.timeout_s < math.inf):
+            raise UsageError("timeout must be more than 0 seconds.")
+        if not (0 < self.retry_deadline_s < math.inf):
+            raise UsageError("retry_deadline must be more than 0 seconds.")
+        if not self.api_key_env.strip() or "=" in self.api_key_env:
+            raise UsageError(
+                "api_key_env must be the name of an environment variable, like ZUDDL_API_KEY."
+            )
         if self.mode not in ("sync", "create-only"):
             raise UsageError(f'mode must be "sync" or "create-only", not "{self.mode}".')
         if self.log_format not in ("text", "json"):
@@ -197,17 +214,58 @@ _KIND_WORDS: dict[Any, str] = {
     int: "a whole number",
     bool: "true or false",
     (int, float): "a number",
-    (str, int): "a number or text in quotes",
+    (str, int): 'a whole number (like 50) or a percentage in quotes (like "10%")',
     (str, date): "a date like 2026-06-10",
 }
 
 
 def _shown(value: object) -> str:
+    """A TOML value as the user wrote it, in words: never a Python repr."""
     if isinstance(value, str):
         return f'the text "{value}"'
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, time):
+        return f"the time {value.isoformat()}"
     return str(value)
+
+
+_CHARACTER_NAMES = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab"}
+# A character as Python's repr shows it: 'x', '\n' or "'".
+_REPR = r"'(?:[^'\\]|\\.)*'|" + r'"(?:[^"\\]|\\.)*"'
+
+
+def _character(char: str) -> str:
+    if char in _CHARACTER_NAMES:
+        return _CHARACTER_NAMES[char]
+    if char.isprintable():
+        return f'"{char}"'
+    return f"an invisible control character (U+{ord(char):04X})"
+
+
+def _plain_toml_error(exc: tomllib.TOMLDecodeError) -> str:
+    """tomllib's message with Python's 'x' quoting turned into words a user reads."""
+
+    def bad_character(match: re.Match[str]) -> str:
+        try:
+            char = ast.literal_eval(match.group(1))
+        except (ValueError, SyntaxError):
+            return match.group(0)
+        if not isinstance(char, str) or len(char) != 1:
+            return match.group(0)
+        return f"{_character(char)} is not allowed there"
+
+    text = str(exc).replace("'\\'", '"\\"')  # Unescaped '\' in a string
+    text = re.sub(rf"(?:Illegal|Found invalid) character ({_REPR})", bad_character, text)
+    return re.sub(r"'((?:[^'\\]|\\.)*)'", r'"\1"', text)
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -215,14 +273,53 @@ def load_settings(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark (Windows editors) is not part of the settings.
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise UsageError(f'The config file "{path}" does not exist.') from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f'Cannot read the config file "{path}": {exc}.') from exc
+    except IsADirectoryError as exc:
+        raise UsageError(
+            f'The config file "{path}" is a folder. Name the .toml file itself.'
+        ) from exc
+    except OSError as exc:
+        reason = exc.strerror or "the system refused"
+        raise UsageError(f'Cannot read the config file "{path}": {reason}.') from exc
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f'The config file "{path}" is not UTF-8 text. Save it as UTF-8 and try again.'
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f'The config file "{path.name}" is not valid TOML: {exc}.') from exc
+        raise UsageError(
+            f'The config file "{path.name}" is not valid TOML: {_plain_toml_error(exc)}.'
+        ) from exc
     return _settings_from(raw, path.name, path.parent)
+
+
+def _fits(value: object, kind: Any) -> bool:
+    # TOML true/false are bools, which Python counts as ints: only a bool setting takes them.
+    # A date and time is a date to Python, but never a date setting here.
+    if isinstance(value, bool):
+        return kind is bool
+    if isinstance(value, datetime):
+        return False
+    return isinstance(value, kind)
+
+
+def _unknown_key(key: str, known: set[str], where: str) -> UsageError:
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    hint = f' (did you mean "{close[0]}"?)' if close else ""
+    return UsageError(
+        f'{where}: unknown setting "{key}"{hint}. '
+        f"Known settings{' there' if '[' in where else ''}: {', '.join(sorted(known))}."
+    )
+
+
+def _misplaced(key: str, table: str, name: str) -> UsageError:
+    # TOML reads every line after a [table] line as part of that table, top-level ones too.
+    return UsageError(
+        f'{name} [{table}]: "{key}" is a top-level setting, but it stands below the [{table}] '
+        "line, so it counts as part of that table. Move it above the first [table] line."
+    )
 
 
 def _take(table: Mapping[str, Any], keys: dict[str, tuple[str, Any]], where: str) -> dict[str, Any]:
@@ -231,7 +328,7 @@ def _take(table: Mapping[str, Any], keys: dict[str, tuple[str, Any]], where: str
         if key not in keys:
             continue
         name, kind = keys[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        if not _fits(value, kind):
             raise UsageError(f'{where}: "{key}" must be {_KIND_WORDS[kind]}, not {_shown(value)}.')
         result[name] = value
     return result
@@ -241,12 +338,12 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
     known = set(_TOP_KEYS) | {"columns", "defaults", "import"}
     unknown = sorted(set(raw) - known)
     if unknown:
-        close = difflib.get_close_matches(unknown[0], sorted(known), n=1)
-        hint = f' (did you mean "{close[0]}"?)' if close else ""
-        raise UsageError(
-            f'{name}: unknown setting "{unknown[0]}"{hint}. '
-            f"Known settings: {', '.join(sorted(known))}."
-        )
+        key = unknown[0]
+        if key in _MAPPING_KEYS:
+            raise UsageError(
+                f'{name}: "{key}" belongs under [defaults]. Move the line below a [defaults] line.'
+            )
+        raise _unknown_key(key, known, name)
     top = _take(raw, _TOP_KEYS, name)
     # Paths in the file are relative to the file, so a scheduled run works from any folder.
     for key in ("results", "agenda", "log_file", "lock_dir"):
@@ -257,6 +354,12 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
     defaults = raw.get("defaults", {})
     if not isinstance(defaults, dict):
         raise UsageError(f"{name}: [defaults] must be a table.")
+    unknown = sorted(set(defaults) - set(_MAPPING_KEYS))
+    if unknown:
+        # TOML puts every line after [defaults] in that table, top-level settings included.
+        if unknown[0] in _TOP_KEYS:
+            raise _misplaced(unknown[0], "defaults", name)
+        raise _unknown_key(unknown[0], set(_MAPPING_KEYS), f"{name} [defaults]")
     low = _take(defaults, _MAPPING_KEYS, f"{name} [defaults]")
     if "default_date" in low and isinstance(low["default_date"], str):
         try:
@@ -266,12 +369,17 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
                 f'{name} [defaults]: date "{defaults["date"]}" is not a date like 2026-06-10.'
             ) from exc
     if low.get("date_order") not in (None, "mdy", "dmy", "ymd"):
-        raise UsageError(f'{name} [defaults]: date_order must be "mdy", "dmy" or "ymd".')
+        raise UsageError(
+            f'{name} [defaults]: date_order must be "mdy", "dmy" or "ymd", '
+            f'not "{low["date_order"]}".'
+        )
     columns = raw.get("columns", {})
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
         raise UsageError(f'{name}: [columns] maps a header to a field, e.g. "Room" = "location".')
     for header, target in columns.items():
         if target not in FIELDS:
+            if header in _TOP_KEYS:
+                raise _misplaced(header, "columns", name)
             raise UsageError(
                 f'{name} [columns]: "{header}" = "{target}" names no field. '
                 f"Fields are: {', '.join(FIELDS)}."

@@ -27,7 +27,7 @@ class Verification:
     min_age_s: float = 1.0  # give a slow server time to finish what it was doing
     batch: int = 50  # or as soon as this many are waiting
     max_wait_s: float = 5.0  # or when the oldest has waited this long
-    tries: int = 4  # sends of one create, at most
+    tries: int = 8  # sends of one create, at most
 
 
 class Dispatcher:
@@ -173,7 +173,10 @@ class Dispatcher:
             batch, self.unknown = self.unknown, []
             try:
                 remote = {
-                    s.reference_id: s.id for s in await self.client.list_sessions(self.event_id)
+                    s.reference_id: s.id
+                    for s in await self.client.list_sessions(
+                        self.event_id, expected=len(self.plan.references)
+                    )
                 }
             except ImporterError as exc:
                 self.stopped = self.stopped or exc

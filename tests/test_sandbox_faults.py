@@ -48,6 +48,17 @@ def test_injected_server_errors_commit_nothing(sandbox: SandboxHandle) -> None:
     assert sandbox.stats()["injected_errors"] == 30
 
 
+def test_throttled_requests_get_429_and_commit_nothing(sandbox: SandboxHandle) -> None:
+    sandbox.faults(throttle_rate=1.0)
+    with sandbox.client() as c:
+        response = c.post(SESSIONS, json=body("T-1"))
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "1"
+    assert response.json()["description"] == "Throttled."
+    assert sandbox.sessions() == []
+    assert sandbox.stats()["rate_limited"] == 1
+
+
 def test_slow_answer_exceeds_client_timeout_but_the_work_is_done(sandbox: SandboxHandle) -> None:
     sandbox.faults(slow_rate=1.0, slow_ms=5000)
     with sandbox.client(timeout=0.3) as c, pytest.raises(httpx.ReadTimeout):
@@ -147,7 +158,8 @@ def test_fault_settings_are_validated(sandbox: SandboxHandle) -> None:
         assert response.status_code == 400, payload
     assert sandbox.admin.post("/_sandbox/faults", json={"explode": 1}).json()["errors"] == {
         "faults": "unknown setting 'explode'; known: daily_quota, drop_rate, error_rate, "
-        "jitter_ms, latency_ms, max_concurrent, rate_limit, seed, slow_ms, slow_rate"
+        "jitter_ms, latency_ms, max_concurrent, rate_limit, seed, slow_ms, slow_rate, "
+        "throttle_rate"
     }
     current = sandbox.admin.get("/_sandbox/faults").json()
     assert current["error_rate"] == 0 and current["rate_limit"] == 0

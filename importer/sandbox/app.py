@@ -92,6 +92,17 @@ class SandboxApp:
                 stats.injected_errors += 1
                 await reply(problem(verdict.error_status, "Server error", "Injected fault."))
                 return
+            if verdict.throttle:  # a gateway shedding load: 429 whatever the bucket holds
+                stats.rate_limited += 1
+                await reply(
+                    problem(
+                        429,
+                        "Too Many Requests",
+                        "Throttled.",
+                        headers={"Retry-After": "1"},
+                    )
+                )
+                return
             messages: list[Message] = []
 
             async def keep(message: Message) -> None:

@@ -42,6 +42,7 @@ class Verdict:
     """What the seeded dice said for one request."""
 
     error_status: int | None
+    throttle: bool
     drop: bool
     slow: bool
     latency_s: float
@@ -88,10 +89,11 @@ class Limits:
     def roll(self) -> Verdict:
         # Always draw the same count of numbers so one request's dice never shift the next's.
         f, rng = self.faults, self._rng
-        u_error, u_kind, u_drop, u_slow, u_jitter = (rng.random() for _ in range(5))
+        u_error, u_kind, u_drop, u_slow, u_jitter, u_throttle = (rng.random() for _ in range(6))
         status = (500, 502, 503)[int(u_kind * 3)] if u_error < f.error_rate else None
         return Verdict(
             error_status=status,
+            throttle=status is None and u_throttle < f.throttle_rate,
             drop=status is None and u_drop < f.drop_rate,
             slow=status is None and u_slow < f.slow_rate,
             latency_s=(f.latency_ms + u_jitter * f.jitter_ms) / 1000,

@@ -48,6 +48,7 @@ class Faults:
     latency_ms: float = 0.0
     jitter_ms: float = 0.0
     error_rate: float = 0.0
+    throttle_rate: float = 0.0
     drop_rate: float = 0.0
     slow_rate: float = 0.0
     slow_ms: float = 30_000.0
