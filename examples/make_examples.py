@@ -21,20 +21,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from importer.columns import CANONICAL_HEADERS
+
 HERE = Path(__file__).resolve().parent
 TITLE = "Nordlicht Data Summit 2026 — Agenda"
-HEADERS = (
-    "Reference ID",
-    "Parent",
-    "Title",
-    "Description",
-    "Date",
-    "Start Time",
-    "End Time",
-    "Location",
-    "Capacity",
-    "Tags",
-)
+HEADERS = CANONICAL_HEADERS
 WIDTHS = (14, 10, 62, 70, 12, 11, 11, 15, 10, 36)
 HEADER_ROW = 3
 # Both the document properties and every zip entry carry this instead of "now".

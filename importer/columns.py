@@ -12,6 +12,19 @@ from importer.config import MappingOptions
 from importer.errors import InputFileError
 from importer.loader import Table
 
+# The headers the template, the examples and the README use.
+CANONICAL_HEADERS = (
+    "Reference ID",
+    "Parent",
+    "Title",
+    "Description",
+    "Date",
+    "Start Time",
+    "End Time",
+    "Location",
+    "Capacity",
+    "Tags",
+)
 # Earlier aliases win when two columns claim one field ("Title" beats "Name").
 ALIASES: dict[str, tuple[str, ...]] = {
     "reference": (

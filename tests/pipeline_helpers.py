@@ -8,22 +8,20 @@ from typing import Any
 
 import openpyxl
 
+from importer.columns import CANONICAL_HEADERS
 from importer.config import MappingOptions, Secret, Settings
 from importer.runner import ImportReport, ImportRequest, run_import
 from tests.conftest import SandboxHandle
 
-HEADERS = [
-    "Reference ID",
-    "Parent",
-    "Title",
-    "Description",
-    "Date",
-    "Start Time",
-    "End Time",
-    "Location",
-    "Capacity",
-    "Tags",
-]
+HEADERS = list(CANONICAL_HEADERS)
+
+
+def numbered_rows(count: int) -> list[list[Any]]:
+    """``count`` standalone sessions S000, S001, ... at the same slot."""
+    return [
+        [f"S{n:03d}", None, f"Talk {n}", None, "2026-06-10", "9:00", "10:00", None, None, None]
+        for n in range(count)
+    ]
 
 
 def write_csv(path: Path, rows: list[list[Any]], headers: list[str] = HEADERS) -> Path:

@@ -15,7 +15,7 @@ import openpyxl
 
 from importer.sandbox import Faults, SandboxSettings, run_sandbox
 from tests.conftest import SandboxHandle
-from tests.pipeline_helpers import by_reference, read_results, write_csv
+from tests.pipeline_helpers import by_reference, numbered_rows, read_results, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -110,10 +110,7 @@ def test_plain_http_to_a_remote_host_is_refused(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_stops_dispatching_writes_results_and_exits_130(tmp_path: Path) -> None:
-    rows = [
-        [f"S{n:03d}", None, f"Talk {n}", None, "2026-06-10", "9:00", "10:00", None, None, None]
-        for n in range(200)
-    ]
+    rows = numbered_rows(200)
     agenda = write_csv(tmp_path / "big.csv", rows)
     settings = SandboxSettings(faults=Faults(rate_limit=0, latency_ms=100))
     with run_sandbox(settings) as running:
@@ -166,10 +163,7 @@ def test_api_going_away_part_way_writes_results_and_exits_3(tmp_path: Path) -> N
     from importer.errors import ExitCode
     from importer.runner import ImportRequest, run_import
 
-    rows = [
-        [f"S{n:03d}", None, f"Talk {n}", None, "2026-06-10", "9:00", "10:00", None, None, None]
-        for n in range(60)
-    ]
+    rows = numbered_rows(60)
     agenda = write_csv(tmp_path / "a.csv", rows)
     with run_sandbox(SandboxSettings(faults=Faults(rate_limit=0, latency_ms=20))) as running:
         settings = Settings(

@@ -13,19 +13,10 @@ from types import ModuleType
 import openpyxl
 import pytest
 
+from importer.columns import CANONICAL_HEADERS
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-HEADERS = [
-    "Reference ID",
-    "Parent",
-    "Title",
-    "Description",
-    "Date",
-    "Start Time",
-    "End Time",
-    "Location",
-    "Capacity",
-    "Tags",
-]
+HEADERS = list(CANONICAL_HEADERS)
 LOCATIONS = {"Main Hall", "Room 101", "Room 102", "Workshop Room"}
 Session = dict[str, str]
 

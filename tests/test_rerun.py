@@ -17,7 +17,7 @@ from importer.errors import ExitCode
 from importer.results import Status
 from importer.sandbox import Faults, SandboxSettings, run_sandbox
 from tests.conftest import SandboxHandle
-from tests.pipeline_helpers import by_reference, import_into, read_results, write_csv
+from tests.pipeline_helpers import by_reference, import_into, numbered_rows, read_results, write_csv
 from tests.test_pipeline_e2e import ROWS
 
 EVENT = "5a2db0c5-de30-4e7e-8a1d-000000000001"
@@ -195,10 +195,7 @@ def test_max_changes_stops_before_writing_with_exit_5(
 
 
 def test_two_runs_on_one_event_one_proceeds_the_other_exits_4(tmp_path: Path) -> None:
-    rows = [
-        [f"S{n:03d}", None, f"Talk {n}", None, "2026-06-10", "9:00", "10:00", None, None, None]
-        for n in range(40)
-    ]
+    rows = numbered_rows(40)
     agenda = write_csv(tmp_path / "a.csv", rows)
     with run_sandbox(SandboxSettings(faults=Faults(rate_limit=0, latency_ms=50))) as running:
         args = [
@@ -285,7 +282,7 @@ def test_json_log_and_journal(sandbox: SandboxHandle, tmp_path: Path) -> None:
 def test_unanswered_creates_are_looked_up_not_duplicated(
     sandbox: SandboxHandle, tmp_path: Path, fault: str
 ) -> None:
-    sandbox.faults(**{fault: 0.5, "slow_ms": 2000, "seed": 3})
+    sandbox.faults(**{fault: 0.3, "slow_ms": 2000, "seed": 3})
     agenda = write_csv(tmp_path / "agenda.csv", ROWS)
     report = import_into(sandbox, agenda, timeout_s=0.5)
     assert report.exit_code == ExitCode.OK, report.outcomes
@@ -296,3 +293,33 @@ def test_unanswered_creates_are_looked_up_not_duplicated(
     if fault != "error_rate":  # a 5xx here commits nothing, so a lookup finds nothing
         assert confirmed
     assert {o.session_id for o in report.outcomes.values()} == {s["id"] for s in sandbox.sessions()}
+
+
+def test_updates_are_retried_through_server_errors(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    agenda = write_csv(tmp_path / "agenda.csv", ROWS)
+    import_into(sandbox, agenda)
+    rows = [list(r) for r in ROWS]
+    rows[3][2] = "Renamed keynote"
+    rows[6][2] = "Renamed part 2"
+    write_csv(agenda, rows)
+    sandbox.faults(error_rate=0.5, seed=5)
+    report = import_into(sandbox, agenda)
+    stats = sandbox.stats()
+    assert report.counts == {Status.UPDATED: 2, Status.UNCHANGED: 5}
+    assert stats["updates_committed"] == 2
+    assert stats["injected_errors"] >= 1
+    remote = by_reference(sandbox)
+    assert (remote["KEY"]["title"], remote["W1-P2"]["title"]) == (
+        "Renamed keynote",
+        "Renamed part 2",
+    )
+
+
+def test_legacy_reference_field_name_round_trips(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    agenda = write_csv(tmp_path / "agenda.csv", ROWS)
+    first = import_into(sandbox, agenda, reference_field="externalRefId")
+    assert first.counts == {Status.CREATED: 7}
+    assert by_reference(sandbox)["KEY"]["externalRefId"] == "KEY"
+    # Read back under either name, the sessions are recognised: nothing to write.
+    second = import_into(sandbox, agenda)
+    assert second.counts == {Status.UNCHANGED: 7}
