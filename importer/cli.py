@@ -142,12 +142,18 @@ def _mapping_options(command: Any) -> Any:
 @click.option("--dry-run", is_flag=True, help="Check and plan; send nothing.")
 @click.option("--sandbox", is_flag=True, help="Import into a local sandbox (no account needed).")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option(
+    "--write-back",
+    is_flag=True,
+    help="Also save AGENDA.imported.xlsx: your workbook with status and IDs added.",
+)
 def run(
     agenda: Path | None,
     config: Path | None,
     dry_run: bool,
     sandbox: bool,
     no_progress: bool,
+    write_back: bool,
     **flags: Any,
 ) -> None:
     """Import the sessions of AGENDA (xlsx, xls, ods, csv) into a Zuddl event."""
@@ -187,12 +193,40 @@ def run(
                 dry_run=dry_run,
                 progress=not no_progress,
                 show_created=True,
+                write_back=write_back,
             )
         sys.exit(code)
     key = _key(settings, needed=not dry_run)
     sys.exit(
-        console.run_and_report(agenda, settings, key, dry_run=dry_run, progress=not no_progress)
+        console.run_and_report(
+            agenda, settings, key, dry_run=dry_run, progress=not no_progress, write_back=write_back
+        )
     )
+
+
+@cli.command()
+@_mapping_options
+def validate(agenda: Path | None, config: Path | None, **flags: Any) -> None:
+    """Check AGENDA without importing; write AGENDA.checked.xlsx with the problems marked.
+
+    No API key is needed; with --event and ZUDDL_API_KEY set, location names and parents
+    are also checked against the event.
+    """
+    from importer import console
+    from importer.config import load_settings
+
+    settings = load_settings(config).with_overrides(**flags)
+    sys.exit(console.validate_and_report(agenda, settings, _key(settings, needed=False)))
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def template(out: Path) -> None:
+    """Write an agenda template to OUT (.xlsx with instructions, or .csv)."""
+    from importer.template import write_template
+
+    write_template(out)
+    click.echo(f"Template written: {out}")
 
 
 @cli.command()

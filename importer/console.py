@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Never
@@ -161,6 +162,7 @@ def run_and_report(
     dry_run: bool,
     progress: bool,
     show_created: bool = False,
+    write_back: bool = False,
 ) -> int:
     bar: tqdm[Never] | None = None
     use_bar = progress and sys.stderr.isatty()
@@ -175,7 +177,9 @@ def run_and_report(
         if bar is not None:
             bar.update(1)
 
-    request = ImportRequest(agenda, settings, key, dry_run, on_outcome, on_plan)
+    request = ImportRequest(
+        agenda, settings, key, dry_run, on_outcome, on_plan, write_back=write_back
+    )
     try:
         report = run_import(request)
     finally:
@@ -196,4 +200,33 @@ def run_and_report(
         click.echo("Interrupted: rows not sent are marked in the results sheet.", err=True)
     click.echo(f"{'Dry run' if dry_run else 'Done'}: {summary(report)}.")
     click.echo(f"Results: {report.results_path}")
+    if report.written_back is not None:
+        click.echo(f"Your workbook with status and Zuddl IDs: {report.written_back}")
     return int(report.exit_code)
+
+
+def validate_and_report(agenda: Path | None, settings: Settings, key: Secret | None) -> int:
+    from importer.workbook import checked_path, write_checked
+
+    report = run_import(ImportRequest(agenda, settings, key, dry_run=True, write_results=False))
+    table, plan = report.table, report.plan
+    errors = plan.errors
+    bad_rows = {p.row for p in errors if p.row is not None}
+    click.echo(
+        f"Checked {where(report)}: {len(table.rows)} rows, {len(table.rows) - len(bad_rows)} "
+        f"OK, {len(bad_rows)} with problems."
+    )
+    per_column = Counter(p.column or "(whole row)" for p in errors)
+    if per_column:
+        click.echo(
+            "Problems per column: "
+            + ", ".join(f"{column} {count}" for column, count in per_column.most_common())
+            + "."
+        )
+    show_problems(report)
+    out = write_checked(table, plan.problems, checked_path(table.path))
+    click.echo(
+        f"Checked copy: {out} (bad cells are red with a comment saying how to fix them; "
+        "the Problems sheet lists them all)."
+    )
+    return 1 if errors else 0

@@ -105,7 +105,13 @@ def write_results(
     return path
 
 
-def _atomically(path: Path, write: Callable[[Path], None]) -> None:
+def _atomically(
+    path: Path,
+    write: Callable[[Path], None],
+    *,
+    what: str = "the results",
+    option: str | None = "--results",
+) -> None:
     # The temporary file sits in the target's folder so the replace is a rename on one file
     # system: readers see either the old results or the complete new ones, never a torso.
     temp: Path | None = None
@@ -118,27 +124,31 @@ def _atomically(path: Path, write: Callable[[Path], None]) -> None:
         temp.replace(path)
         temp = None
     except OSError as exc:
-        raise UsageError(_write_failure(path, exc)) from exc
+        raise UsageError(_write_failure(path, exc, what, option)) from exc
     finally:
         if temp is not None:
             with contextlib.suppress(OSError):
                 temp.unlink()
 
 
-def _write_failure(path: Path, exc: OSError) -> str:
+def _write_failure(
+    path: Path, exc: OSError, what: str = "the results", option: str | None = "--results"
+) -> str:
+    other = f"another path with {option}" if option else "another path"
     if isinstance(exc, IsADirectoryError) or path.is_dir():
-        problem, advice = "it is a folder", "Choose a file name with --results."
+        name = f"a file name with {option}" if option else "a file name"
+        problem, advice = "it is a folder", f"Choose {name}."
     elif isinstance(exc, PermissionError):
         # Also what Windows says when the file is open in Excel, by far the usual cause.
         problem = "permission denied"
-        advice = "Close the file if it is open in Excel, or choose another path with --results."
+        advice = f"Close the file if it is open in Excel, or choose {other}."
     elif isinstance(exc, FileNotFoundError):
         problem = f'the folder "{path.parent}" does not exist'
-        advice = "Create it, or choose another path with --results."
+        advice = f"Create it, or choose {other}."
     else:
         reason = (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
-        problem, advice = reason[:1].lower() + reason[1:], "Choose another path with --results."
-    return f'Cannot write the results to "{path}": {problem}. {advice}'
+        problem, advice = reason[:1].lower() + reason[1:], f"Choose {other}."
+    return f'Cannot write {what} to "{path}": {problem}. {advice}'
 
 
 # --- CSV ----------------------------------------------------------------------------------

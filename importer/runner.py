@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import dataclasses
 import logging
 import uuid
 from collections import Counter
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from importer.client import RetryPolicy, ZuddlClient
-from importer.columns import is_known_header
+from importer.columns import is_known_header, match_columns
 from importer.config import Secret, Settings
 from importer.dispatch import Dispatcher, Progress, Verification
 from importer.errors import ExitCode, ImporterError, SafetyStop, UsageError
@@ -51,6 +52,7 @@ class ImportRequest:
     progress: Progress | None = None
     on_plan: Callable[[Plan], None] | None = None  # called once the plan is known, before sending
     write_results: bool = True
+    write_back: bool = False  # also save AGENDA.imported.xlsx: the user's workbook + IDs
     verification: Verification = field(default_factory=Verification)
 
 
@@ -68,6 +70,7 @@ class ImportReport:
     interrupted: bool = False
     api_calls: int = 0
     counts: Mapping[Status, int] = field(default_factory=dict)
+    written_back: Path | None = None
 
     @property
     def exit_code(self) -> ExitCode:
@@ -99,7 +102,7 @@ async def _run_import(request: ImportRequest) -> ImportReport:
             f'"{settings.event_id}" is not an event ID. An event ID looks like '
             "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
         )
-    table = load_table(agenda, sheet=settings.sheet, header_score=is_known_header)
+    table = _load(agenda, settings)
     results_path = settings.results or default_results_path(agenda)
     log.info(
         "run start",
@@ -137,6 +140,11 @@ async def _run_import(request: ImportRequest) -> ImportReport:
         report = await _plan_and_send(request, table, client, results_path, run_id, stack)
     if request.write_results:
         write_results(results_path, table, report.outcomes)
+    if request.write_back:
+        from importer.workbook import imported_path, write_back
+
+        back = write_back(table, report.outcomes, imported_path(table.path))
+        report = dataclasses.replace(report, written_back=back)
     log.info(
         "summary",
         extra={
@@ -248,12 +256,41 @@ async def _plan_and_send(
     )
 
 
+def _load(agenda: Path, settings: Settings) -> Table:
+    """The sheet to import: the one named, else the first that holds an agenda.
+
+    A workbook that opens on an instructions page (like the template) still imports without
+    --sheet; the note says which sheet was read.
+    """
+    table = load_table(agenda, sheet=settings.sheet, header_score=is_known_header)
+    if settings.sheet is not None or len(table.sheet_names) < 2 or _has_agenda(table, settings):
+        return table
+    for name in table.sheet_names[1:]:
+        try:
+            other = load_table(agenda, sheet=name, header_score=is_known_header)
+        except ImporterError:
+            continue
+        if _has_agenda(other, settings):
+            note = (
+                f'Sheet "{table.sheet}" has no agenda columns, so sheet "{name}" was read. '
+                "Use --sheet to choose another."
+            )
+            return dataclasses.replace(other, notes=(note, *other.notes))
+    return table
+
+
+def _has_agenda(table: Table, settings: Settings) -> bool:
+    try:
+        match_columns(table, settings.mapping)
+    except ImporterError:
+        return False
+    return True
+
+
 def _names_locations(table: Table, settings: Settings) -> bool:
     """Whether location names must be looked up (IDs and empty cells need no call)."""
     if settings.mapping.default_location and not UUID_RE.match(settings.mapping.default_location):
         return True
-    from importer.columns import match_columns
-
     index = match_columns(table, settings.mapping).fields.get("location")
     if index is None:
         return False
