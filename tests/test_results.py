@@ -185,9 +185,7 @@ def test_formula_injection_xlsx(tmp_path: Path) -> None:
         for column in ("C", "I"):
             cell = sheet[f"{column}{row}"]
             # Exactly the original text, stored as text; Excel shows it and never evaluates it.
-            # (XML reads a carriage return as a line feed: still text, still harmless.)
-            expected = text.replace("\r", "\n")
-            assert (cell.value, cell.data_type) == (expected, "s"), (column, row)
+            assert (cell.value, cell.data_type) == (text, "s"), (column, row)
             assert cell.quotePrefix is (text != "#N/A")
         assert (sheet[f"O{row}"].value, sheet[f"O{row}"].data_type) == (-7, "n")
     # No formula element anywhere in the sheet's XML.
