@@ -303,11 +303,16 @@ class ZuddlClient:
             async with gate:
                 return await self._get(path, {"page": number, "size": PAGE_SIZE})
 
-        count = max(1, -(-expected // PAGE_SIZE))
-        pages = list(await asyncio.gather(*(page(n) for n in range(1, count + 1))))
-        while (pages[-1].get("pagination") or {}).get("next") and len(
-            pages[-1].get("data") or []
-        ) == PAGE_SIZE:
+        def more(data: Any) -> bool:
+            has_next = bool((data.get("pagination") or {}).get("next"))
+            return has_next and len(data.get("data") or []) == PAGE_SIZE
+
+        # Page 1 alone first: an empty event (a first import) costs one call, not forty.
+        pages = [await page(1)]
+        count = -(-expected // PAGE_SIZE)
+        if more(pages[0]) and count > 1:
+            pages += await asyncio.gather(*(page(n) for n in range(2, count + 1)))
+        while more(pages[-1]):
             pages.append(await page(len(pages) + 1))
         return [item for data in pages for item in (data.get("data") or [])]
 

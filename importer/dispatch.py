@@ -75,10 +75,14 @@ class Dispatcher:
         if len(self.outcomes) == len(self.plan.steps):
             self.finished.set()
 
-    def done(self, step: Step, session_id: str, status: int | None, message: str = "") -> None:
+    async def done(
+        self, step: Step, session_id: str, status: int | None, message: str = ""
+    ) -> None:
         draft = step.draft
-        if self.journal is not None:
-            self.journal.record(draft.row, draft.reference_id, step.action, session_id)
+        if self.journal is not None:  # fsync off the event loop: it blocks for a while
+            await asyncio.to_thread(
+                self.journal.record, draft.row, draft.reference_id, step.action, session_id
+            )
         self.created[draft.row] = session_id
         kind = Status.CREATED if step.action == "create" else Status.UPDATED
         if draft.row in self.plan.derived:
@@ -141,7 +145,7 @@ class Dispatcher:
                 self.unknown.append((step, time.monotonic()))
                 return
         if result.session_id is not None:
-            self.done(step, result.session_id, result.status)
+            await self.done(step, result.session_id, result.status)
         else:
             self.fail(step, result.status, result.message)
 
@@ -185,7 +189,7 @@ class Dispatcher:
             for step, _ in batch:
                 found = remote.get(step.draft.reference_id)
                 if found is not None:
-                    self.done(
+                    await self.done(
                         step,
                         found,
                         None,

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -27,6 +28,7 @@ class Journal:
     def __init__(self, path: Path, run_id: str, event_id: str) -> None:
         self.path, self.run_id, self.event_id = path, run_id, event_id
         self._file: IO[str] | None = None
+        self._lock = threading.Lock()
 
     def __enter__(self) -> Journal:
         try:
@@ -45,6 +47,7 @@ class Journal:
             self._file.close()
 
     def record(self, row: int, reference: str | None, action: str, session_id: str) -> None:
+        """Called from worker threads (fsync blocks): one line at a time."""
         assert self._file is not None
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -55,9 +58,10 @@ class Journal:
             "action": action,
             "session": session_id,
         }
-        self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        with self._lock:
+            self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._file.flush()
+            os.fsync(self._file.fileno())
 
     def confirmed(self) -> dict[str, str]:
         """Reference -> session ID of every write earlier runs confirmed for this event."""

@@ -58,10 +58,11 @@ class ImportRequest:
 
 @dataclass(frozen=True)
 class ImportReport:
-    table: Table
-    mapped: Mapped
-    plan: Plan
-    outcomes: Mapping[int, Outcome]
+    # repr=False: a 50,000-row report printed by accident (a debugger, asyncio) costs seconds.
+    table: Table = field(repr=False)
+    mapped: Mapped = field(repr=False)
+    plan: Plan = field(repr=False)
+    outcomes: Mapping[int, Outcome] = field(repr=False)
     results_path: Path | None
     timezone: str
     run_id: str
@@ -173,11 +174,22 @@ async def _plan_and_send(
     locations, existing = None, {}
     timezone = settings.mapping.timezone
     if client is not None and settings.event_id is not None:
-        if timezone is None:  # one call saved on every scheduled run that names its zone
-            timezone = (await client.get_event(settings.event_id)).timezone
-        if _names_locations(table, settings):
-            locations = await client.list_locations(settings.event_id)
-        remote = await client.list_sessions(settings.event_id, expected=len(table.rows))
+        event_id = settings.event_id
+
+        async def event_zone() -> str | None:
+            return (await client.get_event(event_id)).timezone
+
+        async def places() -> dict[str, str] | None:
+            return await client.list_locations(event_id) if wanted_places else None
+
+        wanted_places = _names_locations(table, settings)
+        # One round trip for all reads: the zone (unless given), locations, sessions.
+        zone, locations, remote = await asyncio.gather(
+            event_zone() if timezone is None else _none(),
+            places(),
+            client.list_sessions(event_id, expected=len(table.rows)),
+        )
+        timezone = timezone or zone
         existing = _by_reference(remote, notes)
     if timezone is None:
         timezone = "UTC"
@@ -254,6 +266,10 @@ async def _plan_and_send(
         client.calls if client is not None else 0,
         dict(counts),
     )
+
+
+async def _none() -> None:
+    return None
 
 
 def _load(agenda: Path, settings: Settings) -> Table:
