@@ -18,7 +18,7 @@ from pathlib import Path
 
 from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import is_known_header, match_columns
-from importer.config import Secret, Settings
+from importer.config import Secret, Settings, check_timezone
 from importer.dispatch import Dispatcher, Progress, Verification
 from importer.errors import ExitCode, ImporterError, SafetyStop, UsageError
 from importer.journal import Journal, event_lock, journal_path
@@ -139,13 +139,14 @@ async def _run_import(request: ImportRequest) -> ImportReport:
                 )
             )
         report = await _plan_and_send(request, table, client, results_path, run_id, stack)
-    if request.write_results:
-        write_results(results_path, table, report.outcomes)
-    if request.write_back:
-        from importer.workbook import imported_path, write_back
+        # Still under the event's lock: a second run cannot start before the files are out.
+        if request.write_results:
+            write_results(results_path, table, report.outcomes)
+        if request.write_back:
+            from importer.workbook import imported_path, write_back
 
-        back = write_back(table, report.outcomes, imported_path(table.path))
-        report = dataclasses.replace(report, written_back=back)
+            back = write_back(table, report.outcomes, imported_path(table.path))
+            report = dataclasses.replace(report, written_back=back)
     log.info(
         "summary",
         extra={
@@ -189,6 +190,14 @@ async def _plan_and_send(
             places(),
             client.list_sessions(event_id, expected=len(table.rows)),
         )
+        if timezone is None and zone is not None:
+            try:
+                check_timezone(zone)
+            except UsageError as exc:
+                raise UsageError(
+                    f'Zuddl gives the event\'s time zone as "{zone}", which is not a time zone '
+                    "name this tool knows. Give one with --timezone, e.g. Europe/Berlin."
+                ) from exc
         timezone = timezone or zone
         existing = _by_reference(remote, notes)
     if timezone is None:

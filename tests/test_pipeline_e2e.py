@@ -303,3 +303,28 @@ def test_refused_key_is_exit_3(sandbox: SandboxHandle, tmp_path: Path) -> None:
         "Backend usage."
     )
     assert "wrong-key" not in str(caught.value)
+
+
+def test_an_event_time_zone_this_tool_does_not_know_is_a_clear_error(tmp_path: Path) -> None:
+    from importer.config import Secret, Settings
+    from importer.errors import UsageError
+    from importer.runner import ImportRequest, run_import
+    from importer.sandbox import Faults, SandboxSettings, demo_event, run_sandbox
+
+    served = SandboxSettings(
+        events=(demo_event(timezone="Orlando UTC-4"),), faults=Faults(rate_limit=0)
+    )
+    agenda = write_csv(tmp_path / "a.csv", [ROWS[3]])
+    with run_sandbox(served) as running:
+        settings = Settings(
+            event_id="5a2db0c5-de30-4e7e-8a1d-000000000001",
+            base_url=running.base_url,
+            lock_dir=tmp_path,
+        )
+        with pytest.raises(UsageError) as caught:
+            run_import(ImportRequest(agenda, settings, Secret("sandbox-secret")))
+        assert running.state.store.all("5a2db0c5-de30-4e7e-8a1d-000000000001") == []
+    assert caught.value.message == (
+        'Zuddl gives the event\'s time zone as "Orlando UTC-4", which is not a time zone name '
+        "this tool knows. Give one with --timezone, e.g. Europe/Berlin."
+    )
