@@ -6,6 +6,7 @@ write it instead; the mapper adds the row and column.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -17,6 +18,10 @@ Cell = str | int | float | bool | datetime | date | time | timedelta | None
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 # Serials of 1980..2100: anything else in a date column is more likely a typo than a date.
 _SERIAL_RANGE = (29221, 73051)
+# Dates a session can have; beyond them date arithmetic and time zones overflow.
+_YEAR_RANGE = (1900, 2999)
+# Longer is never a session; the bound keeps start + duration inside the calendar.
+MAX_DURATION = timedelta(days=366)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -65,6 +70,8 @@ def show(value: Cell) -> str:
         return value.isoformat()
     if isinstance(value, time):
         return value.strftime("%H:%M")
+    if isinstance(value, bool):  # Excel's own words for its booleans
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, timedelta):
@@ -161,8 +168,13 @@ def _year(number: int) -> int:
 def _make_date(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise CellError(f'"{text}" is not a real date. {DATE_HINT}') from exc
+
+
+def _in_range(day: date, value: Cell) -> None:
+    if not _YEAR_RANGE[0] <= day.year <= _YEAR_RANGE[1]:
+        raise CellError(f'"{show(value)}" is not a date a session can have. {DATE_HINT}')
 
 
 @lru_cache(maxsize=4096)
@@ -200,6 +212,12 @@ def _date_from_text(text: str, order: DateOrder | None) -> date:
 
 
 def parse_date(value: Cell, order: DateOrder | None = None) -> date:
+    day = _parse_date(value, order)
+    _in_range(day, value)
+    return day
+
+
+def _parse_date(value: Cell, order: DateOrder | None = None) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -225,6 +243,8 @@ def _split_date_time(text: str) -> tuple[str, str] | None:
 def parse_moment(value: Cell, order: DateOrder | None = None) -> datetime | time:
     """A cell that may hold a date and time, or only a time (the caller needs a date then)."""
     if isinstance(value, datetime):
+        if not _is_time_only(value):
+            _in_range(value, value)  # before rounding: 9999-12-31 23:59:59.9 would overflow
         moment = _round_to_second(value.replace(tzinfo=None))
         return moment.time() if _is_time_only(moment) else moment
     if isinstance(value, time):
@@ -253,6 +273,23 @@ def parse_moment(value: Cell, order: DateOrder | None = None) -> datetime | time
 
 def parse_duration(value: Cell) -> timedelta:
     """Minutes as a number, or "1:30", "90 min", "1h30", "1.5 h"."""
+    try:
+        result = _duration(value)
+    except (OverflowError, ValueError) as exc:  # "1e400", 10**30 minutes: past any calendar
+        raise CellError(
+            f'"{show(value)}" is not a duration. Write the minutes, like 45, or 1:30.'
+        ) from exc
+    if result <= timedelta(0):
+        raise CellError(f'"{show(value)}" is not a duration: it must be more than 0 minutes.')
+    if result > MAX_DURATION:
+        raise CellError(
+            f'"{show(value)}" is not a duration a session can have: it is longer than '
+            f"{MAX_DURATION.days} days. Write the minutes, like 45, or 1:30."
+        )
+    return result
+
+
+def _duration(value: Cell) -> timedelta:
     if isinstance(value, timedelta):
         result = value
     elif isinstance(value, time):
@@ -275,8 +312,6 @@ def parse_duration(value: Cell) -> timedelta:
             raise CellError(f'"{value}" is not a duration. Write the minutes, like 45, or 1:30.')
     else:
         raise CellError(f'"{show(value)}" is not a duration. Write the minutes, like 45, or 1:30.')
-    if result <= timedelta(0):
-        raise CellError(f'"{show(value)}" is not a duration: it must be more than 0 minutes.')
     return result
 
 
@@ -293,7 +328,7 @@ def parse_whole_number(value: Cell) -> int:
             number = float(text)
         except ValueError:
             number = None
-    if number is None or number != int(number):
+    if number is None or not math.isfinite(number) or number != int(number):
         raise CellError(f'"{show(value)}" is not a whole number. Write a number like 120.')
     if number < 0:
         raise CellError(f'"{show(value)}" is below 0. Write 0 or more, or leave it empty.')

@@ -178,9 +178,14 @@ class ColumnMap:
     fields: Mapping[str, int]  # field -> column index
     headers: tuple[str, ...]
     notes: tuple[str, ...]
+    letters: tuple[str, ...] = ()  # Excel column letters, for cell addresses like "D14"
 
     def header(self, name: str) -> str:
         return self.headers[self.fields[name]]
+
+    def cell(self, name: str, row: int) -> str | None:
+        index = self.fields.get(name)
+        return None if index is None or not self.letters else f"{self.letters[index]}{row}"
 
 
 def match_columns(table: Table, options: MappingOptions) -> ColumnMap:
@@ -212,7 +217,7 @@ def match_columns(table: Table, options: MappingOptions) -> ColumnMap:
     for needed in ("title", "start"):
         if needed not in fields:
             raise InputFileError(_missing(where, needed, headers, fields))
-    return ColumnMap(fields, headers, tuple(notes))
+    return ColumnMap(fields, headers, tuple(notes), table.columns)
 
 
 def _missing(where: str, field: str, headers: Sequence[str], used: Mapping[str, int]) -> str:

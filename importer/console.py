@@ -26,6 +26,10 @@ from importer.runner import ImportReport, ImportRequest, run_import
 MAX_PROBLEMS_SHOWN = 20
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 def where(report: ImportReport) -> str:
     table = report.table
     return f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
@@ -35,10 +39,14 @@ def show_plan(plan: Plan, dry_run: bool) -> None:
     creates, updates = plan.count("create"), plan.count("update")
     waves, writes = plan.wave_count, creates + updates
     verb = "would make" if dry_run else "makes"
+    sends = (
+        f"this run {verb} {_count(writes, 'write')} in {_count(waves, 'wave')} (parents first)"
+        if writes
+        else f"this run {'would send' if dry_run else 'sends'} nothing"
+    )
     click.echo(
         f"Plan: {creates} to create, {updates} to update, {len(plan.unchanged)} unchanged, "
-        f"{len(plan.invalid_rows)} invalid; this run {verb} {writes} "
-        f"write{'s' * (writes != 1)} in {waves} wave{'s' * (waves != 1)} (parents first)."
+        f"{len(plan.invalid_rows)} invalid; {sends}."
     )
 
 
@@ -106,7 +114,8 @@ def plan_and_report(agenda: Path | None, settings: Settings, key: Secret | None)
     return int(report.exit_code)
 
 
-def show_problems(report: ImportReport) -> None:
+def show_problems(report: ImportReport, rest: str | None = None) -> None:
+    """The notes and the first problems; ``rest`` says where the others are to be read."""
     problems = report.plan.problems
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
@@ -124,8 +133,8 @@ def show_problems(report: ImportReport) -> None:
         click.echo(f"  {label}: {problem.text()}", err=True)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         click.echo(
-            f"  ... and {len(problems) - MAX_PROBLEMS_SHOWN} more: every row's message is "
-            f"in the results sheet {report.results_path}.",
+            f"  ... and {len(problems) - MAX_PROBLEMS_SHOWN} more: "
+            + (rest or f"every row's message is in the results sheet {report.results_path}."),
             err=True,
         )
 
@@ -213,8 +222,8 @@ def validate_and_report(agenda: Path | None, settings: Settings, key: Secret | N
     errors = plan.errors
     bad_rows = {p.row for p in errors if p.row is not None}
     click.echo(
-        f"Checked {where(report)}: {len(table.rows)} rows, {len(table.rows) - len(bad_rows)} "
-        f"OK, {len(bad_rows)} with problems."
+        f"Checked {where(report)}: {_count(len(table.rows), 'row')}, "
+        f"{len(table.rows) - len(bad_rows)} OK, {len(bad_rows)} with problems."
     )
     per_column = Counter(p.column or "(whole row)" for p in errors)
     if per_column:
@@ -223,8 +232,9 @@ def validate_and_report(agenda: Path | None, settings: Settings, key: Secret | N
             + ", ".join(f"{column} {count}" for column, count in per_column.most_common())
             + "."
         )
-    show_problems(report)
-    out = write_checked(table, plan.problems, checked_path(table.path))
+    out_path = checked_path(table.path)
+    show_problems(report, f"all are on the Problems sheet of {out_path}.")
+    out = write_checked(table, plan.problems, out_path)
     click.echo(
         f"Checked copy: {out} (bad cells are red with a comment saying how to fix them; "
         "the Problems sheet lists them all)."

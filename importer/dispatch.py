@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importer.client import ZuddlClient, session_body
 from importer.errors import ImporterError
 from importer.journal import Journal
-from importer.plan import DERIVED_NOTE, Plan, Step
+from importer.plan import Plan, Step
 from importer.results import Outcome, Status
 
 log = logging.getLogger("zuddl_import")
@@ -85,8 +85,6 @@ class Dispatcher:
             )
         self.created[draft.row] = session_id
         kind = Status.CREATED if step.action == "create" else Status.UPDATED
-        if draft.row in self.plan.derived:
-            message = f"{message} {DERIVED_NOTE.format(ref=draft.reference_id)}".strip()
         self.record(
             Outcome(
                 draft.row,

@@ -39,6 +39,16 @@ _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 # UTF-8 read as Mac Roman or Windows-1252 and saved again: the usual marks it leaves.
 MOJIBAKE = ("‚Äô", "‚Äú", "‚Äù", "‚Äì", "‚Äî", "¬∞", "â€™", "â€œ", "â€“", "Ã©", "Ã¨", "Ã¼", "Ã¶")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SCRIPT_RE = re.compile(r"<\s*script", re.IGNORECASE)
+NUL_MESSAGE = (
+    "This cell contains a NUL character (an invisible zero byte), which a damaged file or a "
+    "faulty export leaves behind. Delete it, or re-save the file from the program it came from, "
+    "then try again."
+)
+SCRIPT_WARNING = (
+    "The description contains a script (<script>). Zuddl does not show scripts in session "
+    "descriptions, so remove it from the cell."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,11 +213,18 @@ def _map_row(
     known_ids: set[str],
     seen_refs: dict[str, int],
 ) -> Draft | None:
+    for index, value in enumerate(row.values):  # any cell, imported or not: never dropped
+        if isinstance(value, str) and "\x00" in value:
+            header = row.cols.headers[index] if index < len(row.cols.headers) else None
+            cell = f"{row.letters[index]}{row.number}" if index < len(row.letters) else None
+            shown = value.replace("\x00", "")
+            row.problems.append(Problem(row.number, header, shown, NUL_MESSAGE, "error", cell))
     title = clean_text(row.raw("title"))
     if title is not None:
         # Titles are plain text in Zuddl: "&#39;" from a web export means an apostrophe.
         title = _CONTROL_RE.sub("", html.unescape(title) if _ENTITY_RE.search(title) else title)
-        if any(mark in title for mark in MOJIBAKE):
+        title = title.strip() or None  # "&nbsp;" alone is no title either
+        if title and any(mark in title for mark in MOJIBAKE):
             row.fail(
                 "title",
                 "The title looks garbled (such as ‚Äô or â€™ where ’ was meant): the file was "
@@ -254,6 +271,10 @@ def _map_row(
         if tag.strip():
             tags.setdefault(tag.strip().casefold(), tag.strip())
 
+    description = clean_text(row.raw("description"))
+    if description is not None and _SCRIPT_RE.search(description):
+        row.fail("description", SCRIPT_WARNING, "warning")
+
     if not row.ok or title is None or start is None or end is None:
         return None
     try:
@@ -262,7 +283,7 @@ def _map_row(
             reference_id=reference,
             parent_ref=clean_text(row.raw("parent")),
             title=title,
-            description=clean_text(row.raw("description")),
+            description=description,
             start=start,
             end=end,
             location_id=location_id,
@@ -382,8 +403,13 @@ def _times(
             f"({begin:%Y-%m-%d %H:%M}). Check the end time.",
         )
         return None, None
-    try:
-        return to_utc(begin, zone, zone_name), to_utc(finish, zone, zone_name)
-    except CellError as exc:
-        row.fail("start", str(exc))
-        return None, None
+    result = []
+    for moment, column in (
+        (begin, "start"),
+        (finish, "end" if "end" in row.cols.fields else "start"),
+    ):
+        try:
+            result.append(to_utc(moment, zone, zone_name))
+        except CellError as exc:
+            row.fail(column, str(exc))
+    return (result[0], result[1]) if len(result) == 2 else (None, None)

@@ -159,6 +159,7 @@ def build_plan(
     ``invalid_refs`` maps reference IDs of invalid rows to their row, so their children can
     say why they are held back.
     """
+    event_known = existing is not None
     existing = existing or {}
     invalid_refs = invalid_refs or {}
     drafts, derived = _with_references(mapped.drafts)
@@ -170,7 +171,8 @@ def build_plan(
     outside: dict[int, str] = {}
 
     def fail(draft: Draft, message: str) -> None:
-        problems.append(Problem(draft.row, parent_header, draft.parent_ref, message))
+        cell = mapped.columns.cell("parent", draft.row)
+        problems.append(Problem(draft.row, parent_header, draft.parent_ref, message, cell=cell))
         invalid.add(draft.row)
 
     for draft in drafts:
@@ -191,6 +193,21 @@ def build_plan(
             outside[draft.row] = existing[ref].id
         elif UUID_RE.match(ref):
             outside[draft.row] = ref.lower()
+        elif not event_known:  # a check without the API cannot say the parent is missing
+            cell = mapped.columns.cell("parent", draft.row)
+            problems.append(
+                Problem(
+                    draft.row,
+                    parent_header,
+                    ref,
+                    (
+                        f'Parent "{ref}" is not a row of this sheet; it was not checked '
+                        "against the event (give --event and set ZUDDL_API_KEY to check it)."
+                    ),
+                    "warning",
+                    cell,
+                )
+            )
         else:
             folded = {known.casefold(): known for known in [*by_ref, *existing]}
             close = difflib.get_close_matches(ref.casefold(), list(folded), n=1, cutoff=0.6)
@@ -288,6 +305,7 @@ def _order(
         else:
             steps.append(Step(draft, wave, "update", parent_row, parent_id, remote.id, changes))
     steps.sort(key=lambda s: (s.wave, s.draft.row))
+    problems.sort(key=lambda p: -1 if p.row is None else p.row)
     references = {d.row: d.reference_id for d in drafts if d.reference_id}
     return Plan(
         tuple(steps), tuple(problems), frozenset(invalid), skipped, unchanged, references, derived

@@ -172,7 +172,8 @@ async def _plan_and_send(
 ) -> ImportReport:
     settings = request.settings
     notes = list(table.notes)
-    locations, existing = None, {}
+    locations: dict[str, str] | None = None
+    existing: dict[str, RemoteSession] | None = None  # None: the event was not read
     timezone = settings.mapping.timezone
     if client is not None and settings.event_id is not None:
         event_id = settings.event_id
@@ -200,6 +201,11 @@ async def _plan_and_send(
                 ) from exc
         timezone = timezone or zone
         existing = _by_reference(remote, notes)
+    if client is None and settings.event_id is not None:
+        notes.append(
+            f"{settings.api_key_env} is not set, so location names and parents were not "
+            "checked against the event."
+        )
     if timezone is None:
         timezone = "UTC"
         notes.append(
@@ -215,7 +221,7 @@ async def _plan_and_send(
         journal = stack.enter_context(
             Journal(journal_path(results_path), run_id, settings.event_id)
         )
-        notes.extend(_journal_notes(journal.confirmed(), existing, plan))
+        notes.extend(_journal_notes(journal.confirmed(), existing or {}, plan))
     if plan.derived:
         count = len(plan.derived)
         notes.append(
@@ -258,7 +264,14 @@ async def _plan_and_send(
             progress=request.progress,
             verification=request.verification,
         ).run()
-        outcomes.update(sent)
+        for row, outcome in sent.items():
+            # What the row was warned about still matters after it was sent.
+            warning = outcomes[row].message.removeprefix(_PENDING)
+            if warning and warning not in outcome.message:
+                outcome = dataclasses.replace(
+                    outcome, message=f"{outcome.message} {warning}".strip()
+                )
+            outcomes[row] = outcome
         _hold_all(outcomes, "Not sent: the run stopped first.")
     counts = Counter(o.status for o in outcomes.values())
     return ImportReport(
@@ -296,6 +309,8 @@ def _load(agenda: Path, settings: Settings) -> Table:
         except ImporterError:
             continue
         if _has_agenda(other, settings):
+            if table.sheet == "Instructions":  # the template's own layout: nothing to say
+                return other
             note = (
                 f'Sheet "{table.sheet}" has no agenda columns, so sheet "{name}" was read. '
                 "Use --sheet to choose another."
@@ -364,18 +379,16 @@ def _invalid_refs(table: Table, mapped: Mapped) -> dict[str, int]:
     return refs
 
 
+_PENDING = "\x00pending"  # marks a row still to be sent; never shown
+
+
 def _hold_all(outcomes: dict[int, Outcome], message: str) -> None:
+    """Rows still pending were not sent: say why, keeping what they were warned about."""
     for row, outcome in outcomes.items():
-        if outcome.status == Status.SKIPPED and outcome.message == "":
-            outcomes[row] = Outcome(
-                row,
-                Status.SKIPPED,
-                outcome.session_id,
-                outcome.parent_session_id,
-                None,
-                message,
-                outcome.reference_id,
-            )
+        if outcome.message.startswith(_PENDING):
+            warning = outcome.message[len(_PENDING) :]
+            text = f"{message} {warning}".strip()
+            outcomes[row] = dataclasses.replace(outcome, http_status=None, message=text)
 
 
 def _outcomes_before_sending(table: Table, plan: Plan, *, dry_run: bool) -> dict[int, Outcome]:
@@ -424,7 +437,7 @@ def _outcomes_before_sending(table: Table, plan: Plan, *, dry_run: bool) -> dict
                     Status.SKIPPED,
                     step.session_id,
                     step.parent_session_id,
-                    message="",
+                    message=_PENDING + warnings,
                     reference_id=ref,
                 )
     return outcomes

@@ -72,6 +72,10 @@ def checked_path(agenda: Path) -> Path:
 
 
 def imported_path(agenda: Path) -> Path:
+    """AGENDA.imported.xlsx; importing that copy again updates it in place, so staff keep
+    working in one file instead of AGENDA.imported.imported.xlsx."""
+    if agenda.stem.endswith(".imported") and agenda.suffix.lower() == ".xlsx":
+        return agenda
     return agenda.with_name(f"{agenda.stem}.imported.xlsx")
 
 
