@@ -25,6 +25,17 @@ import numpy as np
 import pandas as pd
 
 from importer.errors import InputFileError
+from importer.limits import (
+    DEFAULT_LIMITS,
+    ROW_ALLOWANCE,
+    Limits,
+    cell_too_long,
+    check_file_size,
+    check_zip_contents,
+    check_zip_directory,
+    read_text_bytes,
+    too_many_rows,
+)
 
 CellValue: TypeAlias = (
     str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
@@ -64,6 +75,7 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 # What a file's bytes may turn out to be. "zip" and "ole" are unrecognised containers: the
 # spreadsheet reader gets to try them and fails with the "may be damaged" message if it cannot.
 ACCEPTED = {".xlsx": "xlsx zip", ".xlsm": "xlsx zip", ".ods": "ods zip", ".xls": "xls ole"}
+ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 RENAME_TO = {"xlsx": ".xlsx", "ods": ".ods", "xls": ".xls", "text": ".csv"}
 KIND_WORDS = {
     "text": "plain text, such as a CSV file",
@@ -76,6 +88,8 @@ KIND_WORDS = {
     "html": "a web page (HTML)",
     "xml": 'an XML file (such as "XML Spreadsheet 2003")',
     "binary": "binary data, not text and not a spreadsheet",
+    "zip": "a zip archive, not a text file or a spreadsheet this importer knows",
+    "ole": "an old-style Office file, but not an Excel 97-2003 workbook",
 }
 MAGIC = ((b"%PDF", "pdf"), (b"\x89PNG", "image"), (b"\xff\xd8\xff", "image"), (b"GIF8", "image"))
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -98,8 +112,8 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def list_sheets(path: Path) -> tuple[str, ...]:
-    suffix = _check_file(path)
+def list_sheets(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> tuple[str, ...]:
+    suffix = _check_file(path, limits)
     if suffix in TEXT_SUFFIXES:
         return ()
     with _reading(path, suffix), pd.ExcelFile(path, engine="calamine") as book:
@@ -112,25 +126,30 @@ def load_table(
     sheet: str | None = None,
     engine: Literal["calamine", "openpyxl"] = "calamine",
     header_score: Callable[[str], bool] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
     """Read the chosen (default: first) sheet; raise InputFileError for any problem with it.
 
     ``header_score`` tells whether a header text is a known field name; the row among the first
     30 filled-in rows with the most such names (at least two) becomes the header row.
+    ``limits`` bound the file's size, rows and cells (see importer.limits); they are checked
+    before the heavy reading starts.
     """
-    suffix = _check_file(path)
+    suffix = _check_file(path, limits)
     if suffix in TEXT_SUFFIXES:
-        grid, encoding, delimiter, notes = _read_text(path, suffix)
+        grid, encoding, delimiter, notes = _read_text(path, suffix, limits)
         if sheet is not None:
             notes.append(
                 f'{path.name}: the sheet "{sheet}" was ignored: text files have no sheets.'
             )
-        return _build_table(path, None, (), grid, header_score, notes, encoding, delimiter)
-    names, chosen, grid = _read_workbook(path, suffix, sheet, engine)
-    return _build_table(path, chosen, names, grid, header_score, [])
+        return _build_table(
+            path, None, (), grid, header_score, notes, encoding, delimiter, limits=limits
+        )
+    names, chosen, grid = _read_workbook(path, suffix, sheet, engine, limits)
+    return _build_table(path, chosen, names, grid, header_score, [], limits=limits)
 
 
-def _check_file(path: Path) -> str:
+def _check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     name, suffix = path.name, path.suffix.lower()
     try:
         if path.is_dir():
@@ -160,11 +179,17 @@ def _check_file(path: Path) -> str:
             f"{name} is empty (0 bytes). Check that you chose the right file and that it was "
             "saved completely."
         )
-    kind = _sniff(path)
+    check_file_size(path, size, limits)
+    kind = _sniff(path, limits)
     if kind == "encrypted":
         raise _password_protected(path)
     if kind not in ACCEPTED.get(suffix, "text").split():
         raise _not_what_it_says(path, suffix, kind)
+    if suffix in ZIP_SUFFIXES:
+        try:
+            check_zip_contents(path, limits, lambda: _damaged(path, suffix))
+        except OSError as exc:
+            raise _cannot_open(path, exc) from exc
     return suffix
 
 
@@ -177,7 +202,7 @@ def _not_what_it_says(path: Path, suffix: str, kind: str) -> InputFileError:
     return InputFileError(f"{path.name} is not {EXPECTED[suffix]}: it is {words}. {fix}")
 
 
-def _sniff(path: Path) -> str:
+def _sniff(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -195,7 +220,12 @@ def _sniff(path: Path) -> str:
         if head.startswith(magic):
             return kind
     if head.startswith(b"PK"):
-        return _zip_kind(path)
+        try:
+            # Python's zip reader loads the whole directory: refuse a giant one first.
+            readable = check_zip_directory(path, limits)
+        except OSError as exc:
+            raise _cannot_open(path, exc) from exc
+        return _zip_kind(path) if readable else "zip"
     if any(head.startswith(bom) for bom in BOMS):
         return "text"
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -211,8 +241,11 @@ def _zip_kind(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype") if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, KeyError):
+            mimetype = b""
+            if "mimetype" in names:
+                with archive.open("mimetype") as stream:
+                    mimetype = stream.read(100)  # a few bytes; never a zip bomb's gigabytes
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
         return "zip"
     for member, kind in (("xl/workbook.xml", "xlsx"), ("xl/workbook.bin", "xlsb")):
         if member in names:
@@ -278,15 +311,23 @@ def _reading(path: Path, suffix: str, sheet: str | None = None) -> Iterator[None
             raise _password_protected(path) from exc
         if suffix in (".xlsx", ".xlsm") and _is_strict_ooxml(path):
             raise _strict_error(path) from exc
-        where = f'Sheet "{sheet}" of {path.name}' if sheet else path.name
-        raise InputFileError(
-            f"{where} could not be read as {EXPECTED[suffix]}: the file may be damaged. "
-            "Open it in the program it came from and " + SAVE_AGAIN
-        ) from exc
+        raise _damaged(path, suffix, sheet) from exc
+
+
+def _damaged(path: Path, suffix: str, sheet: str | None = None) -> InputFileError:
+    where = f'Sheet "{sheet}" of {path.name}' if sheet else path.name
+    return InputFileError(
+        f"{where} could not be read as {EXPECTED[suffix]}: the file may be damaged. "
+        "Open it in the program it came from and " + SAVE_AGAIN
+    )
 
 
 def _read_workbook(
-    path: Path, suffix: str, sheet: str | None, engine: Literal["calamine", "openpyxl"]
+    path: Path,
+    suffix: str,
+    sheet: str | None,
+    engine: Literal["calamine", "openpyxl"],
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[tuple[str, ...], str, list[list[CellValue]]]:
     if engine == "openpyxl" and suffix not in (".xlsx", ".xlsm"):
         raise InputFileError(
@@ -304,10 +345,17 @@ def _read_workbook(
                 "agenda is there, and " + SAVE_AGAIN
             )
         chosen = _pick_sheet(path, names, sheet)
+        # Rows past the limit (and room for title, header and blank rows) are never converted.
+        most = limits.max_rows + ROW_ALLOWANCE
         with _reading(path, suffix, chosen):
-            frame = book.parse(chosen, header=None, dtype=object, keep_default_na=False)
+            frame = book.parse(
+                chosen, header=None, dtype=object, keep_default_na=False, nrows=most + 1
+            )
             cells = frame.to_numpy(dtype=object).tolist()
+    if len(cells) > most:
+        raise too_many_rows(f'{path.name}, sheet "{chosen}"', limits)
     grid = [[_clean(value) for value in row] for row in cells]
+    _check_cells(f'{path.name}, sheet "{chosen}"', grid, limits)
     if any(value is not None for row in grid for value in row):
         return names, chosen, grid
     if len(names) == 1:
@@ -364,10 +412,27 @@ def _clean(value: object) -> CellValue:
     return text if text.strip() else None
 
 
-def _read_text(path: Path, suffix: str) -> tuple[list[list[CellValue]], str, str, list[str]]:
+def _check_cells(where: str, grid: list[list[CellValue]], limits: Limits) -> None:
+    for index, row in enumerate(grid):
+        _check_row(where, index + 1, row, limits)
+
+
+def _check_row(where: str, number: int, row: Sequence[CellValue], limits: Limits) -> None:
+    longest = max((len(v) for v in row if isinstance(v, str)), default=0)
+    if longest <= limits.max_cell_chars:
+        return
+    column = next(
+        c for c, v in enumerate(row) if isinstance(v, str) and len(v) > limits.max_cell_chars
+    )
+    raise cell_too_long(where, number, column_letter(column), longest, limits)
+
+
+def _read_text(
+    path: Path, suffix: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[list[CellValue]], str, str, list[str]]:
     name = path.name
     try:
-        data = path.read_bytes()
+        data = read_text_bytes(path, limits)
     except OSError as exc:
         raise _cannot_open(path, exc) from exc
     notes: list[str] = []
@@ -396,20 +461,36 @@ def _read_text(path: Path, suffix: str) -> tuple[list[list[CellValue]], str, str
     text = text[hint.end() :] if hint else text
     delimiter = hint.group(1) if hint else _sniff_delimiter(text, prefer_tab=suffix == ".tsv")
     grid: list[list[CellValue]] = []
+    # The header is among the first HEADER_SEARCH_ROWS filled-in rows: beyond this many filled
+    # rows there are certainly too many sessions, and reading on would only fill memory.
+    most_filled, filled = limits.max_rows + HEADER_SEARCH_ROWS, 0
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            grid.append([cell if cell.strip() else None for cell in record])
+            row: list[CellValue] = [cell if cell.strip() else None for cell in record]
+            grid.append(row)
+            if any(row):  # a kept cell is never empty
+                filled += 1
+                if filled > most_filled:
+                    raise too_many_rows(name, limits)
+            if max(map(len, record), default=0) > limits.max_cell_chars:
+                if any("\n" in cell for cell in record):
+                    raise _unclosed_quote(name, len(grid))
+                _check_row(name, len(grid), row, limits)
     except csv.Error as exc:
-        raise InputFileError(
-            f'{name}: row {len(grid) + 1} could not be read. It probably has a quote mark (") '
-            "that opens a cell but never closes it, which makes the rest of the file look like "
-            "one huge cell. Check the quote marks in that row, save the file and try again."
-        ) from exc
+        raise _unclosed_quote(name, len(grid) + 1) from exc
     if any(len(row) > 1 for row in grid) or not any(row and row[0] for row in grid):
         return grid, encoding, delimiter, notes
     raise InputFileError(
         f"{name} has only one column: no line has cells separated by commas, semicolons, tabs "
         'or "|". Save the agenda from Excel as "CSV UTF-8 (Comma delimited)" and try again.'
+    )
+
+
+def _unclosed_quote(name: str, row: int) -> InputFileError:
+    return InputFileError(
+        f'{name}: row {row} could not be read. It probably has a quote mark (") that opens a '
+        "cell but never closes it, which makes the rest of the file look like one huge cell. "
+        "Check the quote marks in that row, save the file and try again."
     )
 
 
@@ -508,6 +589,8 @@ def _build_table(
     notes: list[str],
     encoding: str | None = None,
     delimiter: str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
     where = f'{path.name}, sheet "{sheet}"' if sheet is not None else path.name
     is_filled = [any(value is not None for value in row) for row in grid]
@@ -525,6 +608,8 @@ def _build_table(
             'filled-in cells that are all text (such as "Title" and "Start time"). Add one row '
             "with the column names, one per cell, directly above the sessions, then try again."
         )
+    if sum(1 for index in filled if index > header) > limits.max_rows:
+        raise too_many_rows(where, limits)
     names = [_header_text(value) for value in grid[header]]
     width = len(names)
     blank: list[int] = []

@@ -39,7 +39,7 @@ _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 # UTF-8 read as Mac Roman or Windows-1252 and saved again: the usual marks it leaves.
 MOJIBAKE = ("‚Äô", "‚Äú", "‚Äù", "‚Äì", "‚Äî", "¬∞", "â€™", "â€œ", "â€“", "Ã©", "Ã¨", "Ã¼", "Ã¶")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SCRIPT_RE = re.compile(r"<\s*script", re.IGNORECASE)
+_SCRIPT_RE = re.compile(r"<\s*script\b", re.IGNORECASE)
 NUL_MESSAGE = (
     "This cell contains a NUL character (an invisible zero byte), which a damaged file or a "
     "faulty export leaves behind. Delete it, or re-save the file from the program it came from, "
