@@ -33,6 +33,7 @@ FIELDS = (
     "ignore",
 )
 DEFAULT_BASE_URL = "https://api.zuddl.com"
+MAX_DURATION_MIN = 366 * 24 * 60
 # The contract's two names of the reference field; one setting picks what is sent.
 REFERENCE_FIELDS = ("referenceId", "externalRefId")
 
@@ -111,6 +112,15 @@ class Settings:
             )
         if self.mapping.default_duration_min is not None and self.mapping.default_duration_min < 1:
             raise UsageError("duration_minutes must be at least 1.")
+        # Past these no session can fall, and date arithmetic would overflow.
+        if (self.mapping.default_duration_min or 0) > MAX_DURATION_MIN:
+            raise UsageError("duration_minutes must be at most 527040 (366 days).")
+        default_date = self.mapping.default_date
+        if default_date is not None and not 1900 <= default_date.year <= 2999:
+            raise UsageError(
+                f"The default date {default_date.isoformat()} is not a date a session can have. "
+                "Write it like 2026-06-10."
+            )
         if self.reference_field not in REFERENCE_FIELDS:
             raise UsageError(
                 f'reference_field must be "referenceId" or "externalRefId", '

@@ -637,3 +637,24 @@ def test_api_key_variable_named_in_the_config(
     )
     monkeypatch.setenv("EVENT_X_KEY", "xyz")
     assert settings.api_key().reveal() == "xyz"
+
+
+@pytest.mark.parametrize(
+    ("defaults", "message"),
+    [
+        ("duration_minutes = 1000000000000", "duration_minutes must be at most 527040 (366 days)."),
+        (
+            "date = 0001-01-01",
+            "The default date 0001-01-01 is not a date a session can have. "
+            "Write it like 2026-06-10.",
+        ),
+    ],
+)
+def test_defaults_past_any_calendar_are_refused(
+    tmp_path: Path, defaults: str, message: str
+) -> None:
+    path = tmp_path / "import.toml"
+    path.write_text(f"[defaults]\n{defaults}\n", encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        load_settings(path)
+    assert caught.value.message == message
