@@ -24,23 +24,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from importer.columns import CANONICAL_HEADERS
 from importer.loader import CellValue
 from importer.results import _atomically
 
 TEMPLATE_NAME = "agenda-template"
 INSTRUCTIONS, AGENDA = "Instructions", "Agenda"
-HEADERS = (
-    "Reference ID",
-    "Parent",
-    "Title",
-    "Description",
-    "Date",
-    "Start Time",
-    "End Time",
-    "Location",
-    "Capacity",
-    "Tags",
-)
+HEADERS = CANONICAL_HEADERS
 # Validations and column formats reach this far: room for any real agenda, and the file stays
 # small because openpyxl stores a range, not a thousand cells.
 LAST_ROW = 1000

@@ -11,19 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from importer.columns import CANONICAL_HEADERS
+
 LOCATIONS = ("Main Hall", "Room 101", "Room 102", "Workshop Room")
-HEADERS = (
-    "Reference ID",
-    "Parent",
-    "Title",
-    "Description",
-    "Date",
-    "Start Time",
-    "End Time",
-    "Location",
-    "Capacity",
-    "Tags",
-)
+HEADERS = CANONICAL_HEADERS
 FIRST_DAY = dt.date(2026, 1, 5)
 DAYS = 350  # the sandbox's demo event runs through 2026
 SLOTS = 10  # parent slots a day and room: 08:00, 09:00, ... 17:00
