@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,16 @@ from importer import __version__
 from importer.errors import ExitCode, ImporterError
 
 
+class _Debug:
+    on = False
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zuddl-import")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="On an unexpected error, show its full details.")
+def cli(debug: bool) -> None:
     """Import agenda spreadsheets into the sessions of a Zuddl event."""
+    _Debug.on = debug
 
 
 @cli.command()
@@ -281,4 +288,13 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(ExitCode.INTERRUPTED)
+    except Exception as exc:  # a bug: users get one line; --debug shows the traceback
+        if _Debug.on:  # keys are Secret objects: even a traceback shows them masked
+            traceback.print_exc()
+        click.echo(
+            f"Internal error ({type(exc).__name__}): this is a bug in zuddl-import, not a "
+            "problem with your file. Run again with --debug for the details and report them.",
+            err=True,
+        )
+        sys.exit(ExitCode.INTERNAL)
     sys.exit(ExitCode.OK)

@@ -92,6 +92,7 @@ class Settings:
     retry_deadline_s: float = 120.0
     lock_dir: Path | None = None
     mapping: MappingOptions = MappingOptions()
+    key_from_file: Secret | None = field(default=None, repr=False)  # api_key in a private file
 
     def with_overrides(self, **changes: Any) -> Settings:
         """Flags win over the config file; a flag left out (None) keeps the file's value."""
@@ -152,7 +153,10 @@ class Settings:
         return None if self.max_changes is None else change_limit(self.max_changes, rows)
 
     def api_key(self) -> Secret:
+        """From the environment variable; else from the (private) config file."""
         value = os.environ.get(self.api_key_env, "").strip()
+        if not value and self.key_from_file:
+            return self.key_from_file
         if not value:
             raise UsageError(
                 f"No API key: set the environment variable {self.api_key_env} to your Zuddl "
@@ -302,7 +306,21 @@ def load_settings(path: Path | None) -> Settings:
         raise UsageError(
             f'The config file "{path.name}" is not valid TOML: {_plain_toml_error(exc)}.'
         ) from exc
-    return _settings_from(raw, path.name, path.parent)
+    key = raw.pop("api_key", None)
+    settings = _settings_from(raw, path.name, path.parent)
+    if key is None:
+        return settings
+    if not isinstance(key, str) or not key.strip():
+        raise UsageError(f'{path.name}: "api_key" must be the key in quotes.')
+    mode = path.stat().st_mode
+    if mode & 0o077:
+        # Others on the machine could read the key: refuse rather than use a leaked secret.
+        raise UsageError(
+            f'The config file "{path}" holds an API key but other users can read it. Make it '
+            f'private with "chmod 600 {path}", or move the key into the environment variable '
+            f"{settings.api_key_env}."
+        )
+    return replace(settings, key_from_file=Secret(key.strip()))
 
 
 def _fits(value: object, kind: Any) -> bool:
@@ -345,7 +363,7 @@ def _take(table: Mapping[str, Any], keys: dict[str, tuple[str, Any]], where: str
 
 
 def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
-    known = set(_TOP_KEYS) | {"columns", "defaults", "import"}
+    known = set(_TOP_KEYS) | {"columns", "defaults", "import", "api_key"}
     unknown = sorted(set(raw) - known)
     if unknown:
         key = unknown[0]

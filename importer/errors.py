@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     API_UNAVAILABLE = 3
     LOCKED = 4
     SAFETY_STOP = 5
+    INTERNAL = 70  # EX_SOFTWARE: a bug, not the user's input
     INTERRUPTED = 130
 
 
