@@ -363,7 +363,7 @@ def _take(table: Mapping[str, Any], keys: dict[str, tuple[str, Any]], where: str
 
 
 def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
-    known = set(_TOP_KEYS) | {"columns", "defaults", "import", "api_key"}
+    known = set(_TOP_KEYS) | {"columns", "defaults", "api_key"}
     unknown = sorted(set(raw) - known)
     if unknown:
         key = unknown[0]
