@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 import sys
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
 from importer.columns import CANONICAL_HEADERS
+from importer.template import deterministic_xlsx
 
 HERE = Path(__file__).resolve().parent
 TITLE = "Nordlicht Data Summit 2026 — Agenda"
@@ -281,23 +279,7 @@ def write_xlsx(path: Path) -> None:
     book.properties.title = TITLE
     book.properties.creator = "Nordlicht Data Summit"
     book.properties.created = book.properties.modified = FIXED_TIME
-    path.write_bytes(_deterministic_zip(book))
-
-
-def _deterministic_zip(book: Workbook) -> bytes:
-    # Workbook.save stamps "modified" with the clock and zip entries carry the time of writing;
-    # ExcelWriter keeps our properties, and re-packing pins every entry's date.
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).save()
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w") as target:
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0  # the same bytes whichever system runs this script
-            target.writestr(info, source.read(entry))
-    return fixed.getvalue()
+    path.write_bytes(deterministic_xlsx(book, FIXED_TIME))
 
 
 if __name__ == "__main__":

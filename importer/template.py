@@ -162,7 +162,7 @@ GUIDANCE = (
 
 def write_template(path: Path) -> None:
     """Write the template: a workbook, or the header and example rows if ``path`` is a .csv."""
-    data = _csv_bytes() if path.suffix.lower() == ".csv" else _deterministic_zip(_build_workbook())
+    data = _csv_bytes() if path.suffix.lower() == ".csv" else deterministic_xlsx(_build_workbook())
 
     def write(temp: Path) -> None:
         temp.write_bytes(data)
@@ -351,7 +351,8 @@ def _validations() -> list[DataValidation]:
     return made
 
 
-def _deterministic_zip(book: Workbook) -> bytes:
+def deterministic_xlsx(book: Workbook, when: datetime.datetime = FIXED_TIME) -> bytes:
+    """The workbook's bytes, the same on every run (for files committed and compared)."""
     # Workbook.save stamps "modified" with the clock and zip entries carry the time of writing;
     # ExcelWriter keeps our properties, and re-packing pins every entry's date.
     raw = io.BytesIO()
@@ -360,7 +361,7 @@ def _deterministic_zip(book: Workbook) -> bytes:
     fixed = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w") as target:
         for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME.timetuple()[:6])
+            info = zipfile.ZipInfo(entry.filename, date_time=when.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0  # the same bytes whichever system writes them
             target.writestr(info, source.read(entry))
