@@ -71,7 +71,7 @@ def test_soak_2000_rows_through_faults_converges_to_one_session_per_row(tmp_path
         error_rate=0.13,
         throttle_rate=0.08,
         drop_rate=0.045,
-        slow_rate=0.035,
+        slow_rate=0.045,
         slow_ms=2000,
         seed=2026,
     )
