@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from importer.dispatch import Dispatcher, Progress, Verification
 from importer.errors import ExitCode, ImporterError, SafetyStop, UsageError
 from importer.journal import Journal, event_lock, journal_path
 from importer.loader import Table, load_table
-from importer.mapper import UUID_RE, Mapped, Problem, map_rows
+from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.plan import DERIVED_NOTE, Plan, RemoteSession, build_plan
 from importer.results import Outcome, Status, default_results_path, write_results
 
@@ -231,7 +231,9 @@ async def _plan_and_send(
         )
     if request.on_plan is not None:
         request.on_plan(plan)
-    outcomes = _outcomes_before_sending(table, plan, dry_run=request.dry_run)
+    warnings = _row_warnings(plan)
+    outcomes = _outcomes_before_sending(table, plan, warnings, dry_run=request.dry_run)
+    pending = [step.draft.row for step in plan.steps]
     stopped: ImporterError | None = None
     interrupted = False
     changes = len(plan.steps)
@@ -240,8 +242,10 @@ async def _plan_and_send(
         pass
     elif plan.errors and not settings.skip_invalid:
         count = len(plan.invalid_rows)
-        _hold_all(
+        _hold(
             outcomes,
+            pending,
+            warnings,
             f"Nothing was sent because {count} row{'s' * (count != 1)} "
             f"{'have' if count != 1 else 'has'} problems. Fix them, or run with "
             "--skip-invalid.",
@@ -253,7 +257,12 @@ async def _plan_and_send(
             f"{settings.max_changes} allows ({limit}). Nothing was sent. Check "
             "the sheet, then raise the limit if the changes are intended."
         )
-        _hold_all(outcomes, "Not sent: the safety limit (--max-changes) stopped the run.")
+        _hold(
+            outcomes,
+            pending,
+            warnings,
+            "Not sent: the safety limit (--max-changes) stopped the run.",
+        )
     else:
         sent, stopped, interrupted = await Dispatcher(
             plan,
@@ -266,13 +275,14 @@ async def _plan_and_send(
         ).run()
         for row, outcome in sent.items():
             # What the row was warned about still matters after it was sent.
-            warning = outcomes[row].message.removeprefix(_PENDING)
+            warning = warnings.get(row, "")
             if warning and warning not in outcome.message:
                 outcome = dataclasses.replace(
                     outcome, message=f"{outcome.message} {warning}".strip()
                 )
             outcomes[row] = outcome
-        _hold_all(outcomes, "Not sent: the run stopped first.")
+        unsent = [row for row in pending if row not in sent]
+        _hold(outcomes, unsent, warnings, "Not sent: the run stopped first.")
     counts = Counter(o.status for o in outcomes.values())
     return ImportReport(
         table,
@@ -379,32 +389,40 @@ def _invalid_refs(table: Table, mapped: Mapped) -> dict[str, int]:
     return refs
 
 
-_PENDING = "\x00pending"  # marks a row still to be sent; never shown
+def _hold(
+    outcomes: dict[int, Outcome], rows: Iterable[int], warnings: Mapping[int, str], why: str
+) -> None:
+    """Rows that were not sent: say why, keeping what they were warned about."""
+    for row in rows:
+        text = f"{why} {warnings.get(row, '')}".strip()
+        outcomes[row] = dataclasses.replace(outcomes[row], http_status=None, message=text)
 
 
-def _hold_all(outcomes: dict[int, Outcome], message: str) -> None:
-    """Rows still pending were not sent: say why, keeping what they were warned about."""
-    for row, outcome in outcomes.items():
-        if outcome.message.startswith(_PENDING):
-            warning = outcome.message[len(_PENDING) :]
-            text = f"{message} {warning}".strip()
-            outcomes[row] = dataclasses.replace(outcome, http_status=None, message=text)
-
-
-def _outcomes_before_sending(table: Table, plan: Plan, *, dry_run: bool) -> dict[int, Outcome]:
-    """Every row's outcome before (or without) sending: invalid, skipped, unchanged, planned."""
-    by_row: dict[int, list[Problem]] = {}
+def _row_warnings(plan: Plan) -> dict[int, str]:
+    """Each row's warnings as one text, the derived reference ID note first."""
+    found: dict[int, list[str]] = {}
     for problem in plan.problems:
-        if problem.row is not None:
-            by_row.setdefault(problem.row, []).append(problem)
+        if problem.row is not None and problem.severity == "warning":
+            found.setdefault(problem.row, []).append(problem.text())
+    for row in plan.derived:
+        found.setdefault(row, []).insert(0, DERIVED_NOTE.format(ref=plan.references[row]))
+    return {row: " ".join(texts) for row, texts in found.items()}
+
+
+def _outcomes_before_sending(
+    table: Table, plan: Plan, row_warnings: Mapping[int, str], *, dry_run: bool
+) -> dict[int, Outcome]:
+    """Every row's outcome before (or without) sending: invalid, skipped, unchanged, planned."""
+    errors_by_row: dict[int, list[str]] = {}
+    for problem in plan.problems:
+        if problem.row is not None and problem.severity == "error":
+            errors_by_row.setdefault(problem.row, []).append(problem.text())
     steps = {step.draft.row: step for step in plan.steps}
     outcomes = {}
     for row in table.rows:
         n, ref = row.number, plan.references.get(row.number)
-        errors = [p.text() for p in by_row.get(n, []) if p.severity == "error"]
-        warnings = " ".join(p.text() for p in by_row.get(n, []) if p.severity == "warning")
-        if n in plan.derived and ref is not None:
-            warnings = f"{DERIVED_NOTE.format(ref=ref)} {warnings}".strip()
+        errors = errors_by_row.get(n, [])
+        warnings = row_warnings.get(n, "")
         if n in plan.invalid_rows:
             outcomes[n] = Outcome(n, Status.INVALID, message=" ".join(errors) or warnings)
         elif n in plan.skipped:
@@ -431,13 +449,13 @@ def _outcomes_before_sending(table: Table, plan: Plan, *, dry_run: bool) -> dict
                     reference_id=ref,
                 )
             else:
-                # Overwritten by the dispatcher; what is left says the run stopped first.
+                # A placeholder: the dispatcher's outcome or a reason (_hold) replaces it.
                 outcomes[n] = Outcome(
                     n,
                     Status.SKIPPED,
                     step.session_id,
                     step.parent_session_id,
-                    message=_PENDING + warnings,
+                    message=warnings,
                     reference_id=ref,
                 )
     return outcomes
