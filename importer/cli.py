@@ -247,6 +247,37 @@ def plan(agenda: Path | None, config: Path | None, **flags: Any) -> None:
     sys.exit(console.plan_and_report(agenda, settings, _key(settings, needed=True)))
 
 
+@cli.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--sandbox", is_flag=True, help="Import into a local sandbox (no account needed).")
+@click.option("--event", "event_id", default="", help="Event ID to fill in on the first screen.")
+@click.option("--base-url", default=None, help="API address [https://api.zuddl.com].")
+def ui(port: int, sandbox: bool, event_id: str, base_url: str | None) -> None:
+    """Serve a page on this computer: upload a sheet, see its problems, import, download."""
+    import contextlib
+
+    from importer.config import DEFAULT_BASE_URL, Secret
+    from importer.sandbox.server import bind
+    from importer.ui.server import env_key, make_ui, serve_ui
+
+    with contextlib.ExitStack() as stack:
+        key, url = env_key(), base_url or DEFAULT_BASE_URL
+        if sandbox:
+            from importer.sandbox import DEMO_API_KEY, DEMO_EVENT_ID, run_sandbox
+
+            running = stack.enter_context(run_sandbox())
+            key, url, event_id = Secret(DEMO_API_KEY), running.base_url, DEMO_EVENT_ID
+        sock = bind("127.0.0.1", port, "the page")
+        bound = sock.getsockname()[1]
+        page = make_ui(base_url=url, event_id=event_id, key=key, sandbox=sandbox, port=bound)
+        click.echo("Zuddl session importer page. Open this address in your browser:")
+        click.echo(f"  http://127.0.0.1:{bound}/?token={page.tokens.access}")
+        click.echo("Only this address (with its token) opens the page. Press Ctrl-C to stop.")
+        if sandbox:
+            click.echo(f"Sandbox: imports go to a local emulator of Zuddl at {url}.")
+        serve_ui(page, sock)
+
+
 def _key(settings: Any, *, needed: bool) -> Any:
     """The API key from the environment; a dry run does without one."""
     from importer.errors import UsageError

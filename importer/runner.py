@@ -103,7 +103,7 @@ async def _run_import(request: ImportRequest) -> ImportReport:
             f'"{settings.event_id}" is not an event ID. An event ID looks like '
             "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
         )
-    table = _load(agenda, settings)
+    table = load_agenda(agenda, settings)
     results_path = settings.results or default_results_path(agenda)
     log.info(
         "run start",
@@ -304,7 +304,7 @@ async def _none() -> None:
     return None
 
 
-def _load(agenda: Path, settings: Settings) -> Table:
+def load_agenda(agenda: Path, settings: Settings) -> Table:
     """The sheet to import: the one named, else the first that holds an agenda.
 
     A workbook that opens on an instructions page (like the template) still imports without

@@ -47,7 +47,7 @@ def _config(app: SandboxApp, host: str, port: int) -> uvicorn.Config:
     )
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, what: str = "the sandbox") -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # proto must be IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then, and
     # without it every answer waits ~40 ms for a delayed ACK (Nagle).
@@ -58,7 +58,7 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise SandboxError(
-            f"Cannot start the sandbox on {host}:{port}: {exc.strerror}. "
+            f"Cannot start {what} on {host}:{port}: {exc.strerror}. "
             "Choose another port with --port."
         ) from exc
     return sock
@@ -70,7 +70,7 @@ def run_sandbox(
 ) -> Iterator[RunningSandbox]:
     """Serve a sandbox on a free loopback port in a background thread until the block ends."""
     app = create_app(settings)
-    sock = _bind(host, port)
+    sock = bind(host, port)
     bound_port = sock.getsockname()[1]
     server = uvicorn.Server(_config(app, host, bound_port))
     thread = threading.Thread(
@@ -96,7 +96,7 @@ def run_sandbox(
 def serve(settings: SandboxSettings, *, host: str, port: int) -> None:
     """Serve in the foreground until Ctrl-C."""
     app = create_app(settings)
-    sock = _bind(host, port)
+    sock = bind(host, port)
     try:
         uvicorn.Server(_config(app, host, port)).run(sockets=[sock])
     finally:

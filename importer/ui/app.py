@@ -1,0 +1,340 @@
+"""The page's routes: one screen per step, each a thin call into the workspace.
+
+Connect -> Upload (sheet, columns) -> Check -> Plan -> Import. Library calls block (they run
+their own event loop), so they run in worker threads; one lock keeps two clicks from racing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from importer.errors import ImporterError
+from importer.limits import MB
+from importer.results import Outcome, Status
+from importer.runner import ImportReport
+from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
+from importer.ui.views import FIELD_CHOICES, check_view, plan_view, where
+from importer.ui.workspace import MAX_UPLOAD_BYTES, Download, Workspace, summary
+
+HERE = Path(__file__).parent
+STEPS = (
+    ("connect", "Connect"),
+    ("upload", "Upload"),
+    ("check", "Check"),
+    ("plan", "Plan"),
+    ("import", "Import"),
+)
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields beside the file
+
+_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(HERE / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+class CsrfRefused(Exception):
+    pass
+
+
+class UiApp:
+    def __init__(self, workspace: Workspace, tokens: Tokens, hosts: frozenset[str]) -> None:
+        self.ws, self.tokens = workspace, tokens
+        self.lock = asyncio.Lock()
+        routes = [
+            Route("/", self.home),
+            Route("/connect", self.connect_page),
+            Route("/connect", self.connect, methods=["POST"]),
+            Route("/upload", self.upload_page),
+            Route("/upload", self.upload, methods=["POST"]),
+            Route("/columns", self.columns, methods=["POST"]),
+            Route("/columns", self.columns_page),
+            Route("/check", self.check_page),
+            Route("/check/workbook", self.checked_download),
+            Route("/plan", self.plan, methods=["POST"]),
+            Route("/plan", self.plan_page),
+            Route("/import", self.start_import, methods=["POST"]),
+            Route("/import", self.import_page),
+            Route("/import/status", self.import_status),
+            Route("/download/{name}", self.download),
+            Route("/restart", self.restart, methods=["POST"]),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ]
+        self.app = Starlette(
+            routes=routes,
+            middleware=[Middleware(Guard, tokens=tokens, hosts=hosts)],
+            exception_handlers={CsrfRefused: self.csrf_refused},
+        )
+
+    def render(self, name: str, step: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("error", None)
+        html = _templates.get_template(name).render(
+            steps=STEPS,
+            step=step,
+            csrf=self.tokens.csrf,
+            sandbox=self.ws.sandbox,
+            connection=self.ws.connection,
+            **context,
+        )
+        return HTMLResponse(html, status_code=status)
+
+    async def form(self, request: Request, **limits: int) -> FormData:
+        """The POSTed form, refused unless it carries this page's CSRF token."""
+        form = await request.form(max_files=limits.get("max_files", 0), max_fields=200)
+        token = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
+        if not isinstance(token, str) or not self.tokens.csrf_ok(token):
+            raise CsrfRefused
+        return form
+
+    async def csrf_refused(self, request: Request, exc: Exception) -> Response:
+        return HTMLResponse(
+            "<!doctype html><html lang=en><meta charset=utf-8><title>Refused</title><p>This "
+            "form was not sent from this page (its security token is missing or wrong). "
+            "Go back, reload the page and try again.</p></html>",
+            status_code=403,
+        )
+
+    def next_step(self) -> str:
+        ws = self.ws
+        if ws.job is not None:
+            return "/import"
+        if ws.connection is None:
+            return "/connect"
+        if ws.upload is None:
+            return "/upload"
+        return "/check"
+
+    async def home(self, request: Request) -> Response:
+        return RedirectResponse(self.next_step(), status_code=303)
+
+    # 1. Connect
+    async def connect_page(self, request: Request, error: str | None = None) -> Response:
+        defaults = self.ws.defaults
+        connection = self.ws.connection
+        return self.render(
+            "connect.html",
+            "connect",
+            status=400 if error else 200,
+            error=error,
+            base_url=connection.base_url if connection else defaults["base_url"],
+            event_id=connection.event_id if connection else defaults["event_id"],
+            key_given=self.ws.given_key is not None,
+        )
+
+    async def connect(self, request: Request) -> Response:
+        form = await self.form(request)
+        async with self.lock:
+            try:
+                await run_in_threadpool(
+                    self.ws.connect,
+                    str(form.get("base_url", "")),
+                    str(form.get("event_id", "")),
+                    str(form.get("api_key", "")),
+                )
+            except ImporterError as exc:
+                return await self.connect_page(request, exc.message)
+        return RedirectResponse("/upload", status_code=303)
+
+    # 2. Upload, then the sheet and the columns
+    async def upload_page(
+        self, request: Request, error: str | None = None, status: int = 200
+    ) -> Response:
+        if self.ws.connection is None:
+            return RedirectResponse("/connect", status_code=303)
+        return self.render(
+            "upload.html",
+            "upload",
+            status=status,
+            error=error,
+            limit_mb=MAX_UPLOAD_BYTES // MB,
+            upload=self.ws.upload,
+        )
+
+    async def upload(self, request: Request) -> Response:
+        if self.ws.connection is None:
+            return RedirectResponse("/connect", status_code=303)
+        size = request.headers.get("content-length")
+        if size is None or not size.isdigit() or int(size) > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
+            await request.close()
+            return await self.upload_page(
+                request,
+                f"The file is too big: the limit is {MAX_UPLOAD_BYTES // MB} MB. An agenda "
+                "is far smaller; check that you chose the right file.",
+                status=413,
+            )
+        form = await self.form(request, max_files=1)
+        chosen = form.get("agenda")
+        if not isinstance(chosen, UploadFile) or not chosen.filename:
+            return await self.upload_page(request, "Choose a spreadsheet file first.", 400)
+        content = await chosen.read(MAX_UPLOAD_BYTES + 1)
+        await form.close()
+        async with self.lock:
+            try:
+                await run_in_threadpool(self.ws.receive, chosen.filename, content)
+            except ImporterError as exc:
+                return await self.upload_page(request, exc.message, 400)
+        return RedirectResponse("/columns", status_code=303)
+
+    async def columns_page(
+        self, request: Request, error: str | None = None, status: int = 200
+    ) -> Response:
+        ws = self.ws
+        if ws.upload is None or ws.connection is None:
+            return RedirectResponse(self.next_step(), status_code=303)
+        try:
+            table = await run_in_threadpool(ws.table)
+        except ImporterError as exc:
+            ws.discard_upload()
+            return await self.upload_page(request, exc.message, 400)
+        detected, problem = ws.detected(table)
+        return self.render(
+            "columns.html",
+            "upload",
+            status=status if not error else 400,
+            error=error or problem,
+            upload=ws.upload,
+            table=table,
+            detected=detected,
+            choices=FIELD_CHOICES,
+            preview=table.rows[:3],
+        )
+
+    async def columns(self, request: Request) -> Response:
+        form = await self.form(request)
+        ws = self.ws
+        if ws.upload is None or ws.connection is None:
+            return RedirectResponse(self.next_step(), status_code=303)
+        async with self.lock:
+            try:
+                table = await run_in_threadpool(ws.table)
+                chosen = {
+                    header: str(form.get(f"column-{i}", "ignore"))
+                    for i, header in enumerate(table.headers)
+                }
+                sheet = form.get("sheet")
+                ws.choose(
+                    sheet if isinstance(sheet, str) else None,
+                    chosen,
+                    str(form.get("timezone", "")),
+                )
+                if form.get("action") == "sheet":
+                    return RedirectResponse("/columns", status_code=303)
+                await run_in_threadpool(ws.check)
+            except ImporterError as exc:
+                return await self.columns_page(request, exc.message)
+        return RedirectResponse("/check", status_code=303)
+
+    # 3. Check
+    async def check_page(self, request: Request) -> Response:
+        report = self.ws.report
+        if report is None:
+            if self.ws.upload is not None and self.ws.connection is not None:
+                return await self.columns_page(request)
+            return RedirectResponse(self.next_step(), status_code=303)
+        return self.render("check.html", "check", view=check_view(report))
+
+    async def checked_download(self, request: Request) -> Response:
+        if self.ws.report is None:
+            return RedirectResponse(self.next_step(), status_code=303)
+        download = await run_in_threadpool(self.ws.checked_workbook)
+        return _attachment(download)
+
+    # 4. Plan
+    async def plan(self, request: Request) -> Response:
+        form = await self.form(request)
+        report = self.ws.report
+        if report is None:
+            return RedirectResponse(self.next_step(), status_code=303)
+        self.ws.skip_invalid = form.get("skip_invalid") == "yes"
+        if report.plan.errors and not self.ws.skip_invalid:
+            return RedirectResponse("/check", status_code=303)
+        return RedirectResponse("/plan", status_code=303)
+
+    async def plan_page(self, request: Request) -> Response:
+        report = self.ws.report
+        if report is None or (report.plan.errors and not self.ws.skip_invalid):
+            return RedirectResponse(self.next_step(), status_code=303)
+        view = await run_in_threadpool(plan_view, report)
+        return self.render(
+            "plan.html", "plan", view=view, where=where(report), zone=report.timezone
+        )
+
+    # 5. Import
+    async def start_import(self, request: Request) -> Response:
+        await self.form(request)
+        async with self.lock:
+            report = self.ws.report
+            ready = report is not None and (not report.plan.errors or self.ws.skip_invalid)
+            if self.ws.job is None and ready:
+                self.ws.start_import()
+        return RedirectResponse(self.next_step(), status_code=303)
+
+    async def import_page(self, request: Request) -> Response:
+        job = self.ws.job
+        if job is None:
+            return RedirectResponse(self.next_step(), status_code=303)
+        report = job.report if job.finished else None
+        return self.render(
+            "import.html",
+            "import",
+            job=job,
+            progress=job.status(),
+            report=report,
+            summary=summary(report.counts) if report else "",
+            attention=_attention(report) if report else [],
+        )
+
+    async def import_status(self, request: Request) -> Response:
+        job = self.ws.job
+        return JSONResponse(job.status() if job else {"state": "none"})
+
+    async def download(self, request: Request) -> Response:
+        job = self.ws.job
+        found = job.downloads.get(request.path_params["name"]) if job else None
+        if found is None:
+            return HTMLResponse("Nothing to download here.", status_code=404)
+        return _attachment(found)
+
+    async def restart(self, request: Request) -> Response:
+        await self.form(request)
+        async with self.lock:
+            if self.ws.job is None or self.ws.job.finished:
+                self.ws.discard_upload()
+        return RedirectResponse(self.next_step(), status_code=303)
+
+
+def _attention(report: ImportReport) -> list[Outcome]:
+    """The rows a person should look at after the run, first 200 (the sheet has them all)."""
+    wanted = (Status.FAILED, Status.INVALID, Status.SKIPPED)
+    rows = sorted(report.outcomes.values(), key=lambda o: o.row)
+    return [o for o in rows if o.status in wanted][:200]
+
+
+def _attachment(download: Download) -> Response:
+    kind = (
+        "text/csv"
+        if download.name.endswith(".csv")
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    ascii_name = download.name.encode("ascii", "replace").decode().replace('"', "_")
+    return Response(
+        download.content,
+        media_type=kind,
+        headers={
+            "content-disposition": f'attachment; filename="{ascii_name}"; '
+            f"filename*=UTF-8''{quote(download.name)}"
+        },
+    )

@@ -1,0 +1,51 @@
+// A little plain JavaScript: everything works without it except drag-and-drop and live progress.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  // Drag a file onto the box: it becomes the file input's choice.
+  var drop = document.getElementById("drop");
+  var input = document.getElementById("agenda");
+  if (drop && input) {
+    ["dragenter", "dragover"].forEach(function (name) {
+      drop.addEventListener(name, function (e) { e.preventDefault(); drop.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      drop.addEventListener(name, function () { drop.classList.remove("over"); });
+    });
+    drop.addEventListener("drop", function (e) {
+      e.preventDefault();
+      if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; }
+    });
+  }
+  // "Skip invalid rows" unlocks the import button.
+  document.querySelectorAll("[data-enables]").forEach(function (box) {
+    var button = document.getElementById(box.getAttribute("data-enables"));
+    var sync = function () { button.disabled = !box.checked; };
+    box.addEventListener("change", sync);
+    sync();
+  });
+  // Choosing another sheet reads it at once.
+  document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      var button = select.form.querySelector("button[value='" + select.getAttribute("data-autosubmit") + "']");
+      if (button) { button.click(); }
+    });
+  });
+  // Live progress: poll the run's counts; reload for the summary when it is over.
+  var running = document.getElementById("running");
+  if (running) {
+    var bar = document.getElementById("bar");
+    var text = document.getElementById("progress-text");
+    var poll = function () {
+      fetch(running.getAttribute("data-status-url"), { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) { return r.json(); })
+        .then(function (s) {
+          if (s.total !== null && s.total !== undefined) { bar.max = Math.max(s.total, 1); }
+          bar.value = s.done;
+          text.textContent = s.done + " of " + (s.total === null ? "…" : s.total) + " done.";
+          if (s.state === "running") { setTimeout(poll, 250); } else { window.location.reload(); }
+        })
+        .catch(function () { setTimeout(poll, 1000); });
+    };
+    poll();
+  }
+});

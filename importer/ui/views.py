@@ -1,0 +1,211 @@
+"""What each screen shows, worked out from the library's report: no logic of its own.
+
+The check table, the plan's counts and diffs and the timeline's slots are read straight off
+``ImportReport`` (table, mapped drafts, plan); the page only lays them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from importer.cells import show
+from importer.columns import FIELD_LABELS
+from importer.config import FIELDS
+from importer.mapper import Problem
+from importer.runner import ImportReport
+from importer.ui.timeline import Day, Slot, draw_timeline
+
+MAX_ROWS_SHOWN = 500
+FIELD_CHOICES = tuple(
+    (name, "Not imported" if name == "ignore" else FIELD_LABELS[name].capitalize())
+    for name in FIELDS
+)
+
+
+@dataclass(frozen=True)
+class ShownProblem:
+    id: str  # the list item's HTML id, which a red cell points to
+    row: int | None
+    column: str | None
+    cell: str | None
+    value: str | None
+    message: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class ShownCell:
+    text: str
+    problems: tuple[ShownProblem, ...]
+
+    @property
+    def bad(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    @property
+    def tip(self) -> str:
+        return " ".join(p.message for p in self.problems)
+
+    @property
+    def ids(self) -> str:
+        return " ".join(p.id for p in self.problems)
+
+
+@dataclass(frozen=True)
+class ShownRow:
+    number: int
+    cells: tuple[ShownCell, ...]
+    problems: tuple[ShownProblem, ...]  # about the whole row, not one cell
+    bad: bool
+
+
+@dataclass(frozen=True)
+class CheckView:
+    where: str
+    headers: tuple[str, ...]
+    letters: tuple[str, ...]
+    rows: tuple[ShownRow, ...]
+    total_rows: int
+    problems: tuple[ShownProblem, ...]
+    errors: int
+    bad_rows: int
+    notes: tuple[str, ...]
+
+
+def where(report: ImportReport) -> str:
+    table = report.table
+    return f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
+
+
+def check_view(report: ImportReport) -> CheckView:
+    table, problems = report.table, report.plan.problems
+    ordered = sorted(problems, key=lambda p: (p.severity != "error", p.row or 0))
+    shown = tuple(_shown(i, p) for i, p in enumerate(ordered))
+    index = {header: i for i, header in enumerate(table.headers)}
+    by_cell: dict[tuple[int, int], list[ShownProblem]] = {}
+    by_row: dict[int, list[ShownProblem]] = {}
+    for problem in shown:
+        if problem.row is None:
+            continue
+        column = index.get(problem.column) if problem.column is not None else None
+        if column is None:
+            by_row.setdefault(problem.row, []).append(problem)
+        else:
+            by_cell.setdefault((problem.row, column), []).append(problem)
+    bad_rows = {p.row for p in shown if p.severity == "error" and p.row is not None}
+    # A long sheet shows its first rows and every row with a problem, not 100,000 rows.
+    picked = [r for i, r in enumerate(table.rows) if i < MAX_ROWS_SHOWN or r.number in by_row]
+    picked += [r for r in table.rows[MAX_ROWS_SHOWN:] if any(k[0] == r.number for k in by_cell)]
+    rows = tuple(
+        ShownRow(
+            row.number,
+            tuple(
+                ShownCell(show(value), tuple(by_cell.get((row.number, i), ())))
+                for i, value in enumerate(row.values)
+            ),
+            tuple(by_row.get(row.number, ())),
+            row.number in bad_rows,
+        )
+        for row in sorted(set(picked), key=lambda r: r.number)
+    )
+    return CheckView(
+        where(report),
+        table.headers,
+        table.columns,
+        rows,
+        len(table.rows),
+        shown,
+        sum(1 for p in shown if p.severity == "error"),
+        len(bad_rows),
+        report.notes,
+    )
+
+
+def _shown(number: int, problem: Problem) -> ShownProblem:
+    return ShownProblem(
+        f"problem-{number + 1}",
+        problem.row,
+        problem.column,
+        problem.cell,
+        problem.value,
+        problem.message,
+        problem.severity,
+    )
+
+
+@dataclass(frozen=True)
+class ShownStep:
+    row: int
+    reference: str
+    title: str
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    creates: tuple[ShownStep, ...]
+    updates: tuple[ShownStep, ...]
+    unchanged: int
+    invalid: int
+    skipped: int
+    waves: int
+    days: tuple[Day, ...]
+    overlaps: int
+
+
+def plan_view(report: ImportReport) -> PlanView:
+    plan = report.plan
+    steps = [
+        ShownStep(s.draft.row, plan.references.get(s.draft.row, ""), s.draft.title, ())
+        if s.action == "create"
+        else ShownStep(
+            s.draft.row,
+            plan.references.get(s.draft.row, ""),
+            s.draft.title,
+            tuple(c.text() for c in s.changes),
+        )
+        for s in plan.steps
+    ]
+    creates = tuple(s for s, step in zip(steps, plan.steps, strict=True) if step.action == "create")
+    updates = tuple(s for s, step in zip(steps, plan.steps, strict=True) if step.action == "update")
+    days = draw_timeline(_slots(report), report.timezone)
+    return PlanView(
+        creates,
+        updates,
+        len(plan.unchanged),
+        len(plan.invalid_rows),
+        len(plan.skipped),
+        plan.wave_count,
+        days,
+        sum(len(d.overlaps) for d in days),
+    )
+
+
+def _slots(report: ImportReport) -> list[Slot]:
+    """Every session the event will hold after the run, as the timeline draws it."""
+    plan, table = report.plan, report.table
+    action: dict[int, str] = {s.draft.row: s.action for s in plan.steps}
+    action.update({row: "unchanged" for row in plan.unchanged})
+    row_of_ref = {ref: row for row, ref in plan.references.items()}
+    place = report.mapped.columns.fields.get("location")
+    values = {r.number: r.values for r in table.rows}
+    zone = ZoneInfo(report.timezone)
+    slots = []
+    for draft in report.mapped.drafts:
+        if draft.row not in action:
+            continue
+        lane = show(values[draft.row][place]).strip() if place is not None else ""
+        parent = row_of_ref.get(draft.parent_ref) if draft.parent_ref else None
+        slots.append(
+            Slot(
+                draft.row,
+                draft.title,
+                draft.start.astimezone(zone),
+                draft.end.astimezone(zone),
+                lane,
+                parent if parent in action else None,
+                action[draft.row],
+            )
+        )
+    return slots

@@ -1,0 +1,278 @@
+"""What the page remembers between screens, and the library calls behind each screen.
+
+One workspace per server: the page serves the one person holding the access token. Nothing
+here knows about HTTP; the routes in app.py call these methods and render what they return.
+Every file of a run lives in one private folder (mode 700) that is emptied after the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from importer.client import RetryPolicy, ZuddlClient, check_base_url
+from importer.columns import match_columns
+from importer.config import FIELDS, MappingOptions, Secret, Settings
+from importer.errors import ImporterError, UsageError
+from importer.filetype import TEXT_SUFFIXES
+from importer.limits import DEFAULT_LIMITS
+from importer.loader import Table, list_sheets
+from importer.mapper import UUID_RE
+from importer.plan import Plan
+from importer.results import Outcome, Status, default_results_path
+from importer.runner import ImportReport, ImportRequest, load_agenda, run_import
+from importer.workbook import checked_path, write_checked
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
+MAX_UPLOAD_BYTES = DEFAULT_LIMITS.max_file_bytes
+
+
+@dataclass(frozen=True)
+class Connection:
+    base_url: str
+    event_id: str
+    key: Secret = field(repr=False)
+    event_name: str
+    timezone: str | None
+    lock_dir: Path | None  # the embedded sandbox's lock is private to this server
+
+
+@dataclass(frozen=True)
+class Upload:
+    folder: Path  # private to this upload; deleted after the run
+    path: Path
+    sheets: tuple[str, ...]
+    sheet: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()  # header -> field, as chosen on the page
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str
+    content: bytes
+
+
+@dataclass
+class Job:
+    """An import running in a thread; the page polls it."""
+
+    total: int | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+    report: ImportReport | None = None
+    error: str | None = None
+    finished: bool = False
+    downloads: dict[str, Download] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def on_plan(self, plan: Plan) -> None:
+        with self.lock:
+            self.total = len(plan.steps)
+
+    def on_outcome(self, outcome: Outcome) -> None:
+        with self.lock:
+            self.counts[outcome.status.value] += 1
+
+    def status(self) -> dict[str, object]:
+        with self.lock:
+            done = sum(self.counts.values())
+            state = "failed" if self.error else "done" if self.finished else "running"
+            return {"state": state, "done": done, "total": self.total, "counts": dict(self.counts)}
+
+
+def safe_name(name: str) -> str:
+    """The uploaded file's own name, reduced to what is safe in a path (it shows in messages)."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = re.sub(r"[^\w.\- ()&+,]", "_", base).strip(" .") or "agenda"
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or f".{suffix.lower()}" not in SUFFIXES:
+        raise UsageError(
+            f'"{base}" is not a spreadsheet this tool reads. Choose an .xlsx, .xls, .ods or '
+            ".csv file."
+        )
+    return f"{stem[:100] or 'agenda'}.{suffix.lower()}"
+
+
+class Workspace:
+    def __init__(self, *, base_url: str, event_id: str, key: Secret | None, sandbox: bool):
+        self.root = Path(tempfile.mkdtemp(prefix="zuddl-ui-"))  # mode 700: this user only
+        self.defaults = {"base_url": base_url, "event_id": event_id}
+        self.given_key = key  # from the environment or the embedded sandbox; never shown
+        self.sandbox = sandbox
+        self.connection: Connection | None = None
+        self.upload: Upload | None = None
+        self.report: ImportReport | None = None  # the check: a dry run against the event
+        self.skip_invalid = False
+        self.job: Job | None = None
+        self._uploads = 0
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    # 1. Connect
+    def connect(self, base_url: str, event_id: str, typed_key: str) -> Connection:
+        key = Secret(typed_key.strip()) if typed_key.strip() else self.given_key
+        if not key:
+            raise UsageError("Enter the API key (created in Zuddl for Backend usage).")
+        event_id = event_id.strip()
+        if not UUID_RE.match(event_id):
+            raise UsageError(
+                f'"{event_id}" is not an event ID. An event ID looks like '
+                "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
+            )
+        url = check_base_url(base_url.strip())
+
+        async def read_event() -> tuple[str, str | None]:
+            retry = RetryPolicy(2, 15.0)
+            async with ZuddlClient(url, key, timeout_s=10.0, retry=retry) as client:
+                event = await client.get_event(event_id)
+            return event.name, event.timezone
+
+        name, zone = asyncio.run(read_event())
+        lock_dir = self.root / "locks" if self.sandbox else None
+        self.connection = Connection(url, event_id, key, name, zone, lock_dir)
+        return self.connection
+
+    # 2. Upload and columns
+    def receive(self, filename: str, content: bytes) -> Upload:
+        name = safe_name(filename)
+        self.discard_upload()
+        self._uploads += 1
+        folder = self.root / f"upload-{self._uploads}"
+        folder.mkdir(mode=0o700)
+        path = folder / name
+        path.write_bytes(content)
+        try:
+            sheets = () if path.suffix in TEXT_SUFFIXES else list_sheets(path)
+            zone = self.connection.timezone if self.connection else None
+            upload = Upload(folder, path, sheets, timezone=zone)
+            table = load_agenda(path, self.settings(upload))
+        except ImporterError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        self.upload = replace(upload, sheet=table.sheet)
+        return self.upload
+
+    def discard_upload(self) -> None:
+        if self.upload is not None:
+            shutil.rmtree(self.upload.folder, ignore_errors=True)
+        self.upload, self.report, self.job, self.skip_invalid = None, None, None, False
+
+    def table(self) -> Table:
+        assert self.upload is not None
+        return load_agenda(self.upload.path, self.settings(self.upload))
+
+    def detected(self, table: Table) -> tuple[dict[int, str], str | None]:
+        """Each column's field as matched now (index -> field), and why matching failed."""
+        assert self.upload is not None
+        try:
+            found = match_columns(table, self.settings(self.upload).mapping)
+        except ImporterError as exc:
+            chosen = dict(self.upload.columns)
+            picked = {i: chosen.get(h, "ignore") for i, h in enumerate(table.headers)}
+            return picked, exc.message
+        return {index: name for name, index in found.fields.items()}, None
+
+    def choose(self, sheet: str | None, columns: dict[str, str], timezone: str) -> None:
+        assert self.upload is not None
+        for name in columns.values():
+            if name not in FIELDS:
+                raise UsageError(f'"{name}" is not a session field.')
+        sheet = sheet if sheet in self.upload.sheets else self.upload.sheet
+        changed_sheet = sheet != self.upload.sheet
+        upload = replace(
+            self.upload,
+            sheet=sheet,
+            # Another sheet has other headers: start again from what is detected there.
+            columns=() if changed_sheet else tuple(columns.items()),
+            timezone=timezone.strip() or None,
+        )
+        self.settings(upload)  # a wrong time zone is refused here, before any work
+        self.upload, self.report = upload, None
+
+    # 3. Check (a dry run against the event: the same call that plans)
+    def check(self) -> ImportReport:
+        assert self.upload is not None and self.connection is not None
+        request = ImportRequest(
+            self.upload.path,
+            self.settings(self.upload),
+            self.connection.key,
+            dry_run=True,
+            write_results=False,
+        )
+        self.report = run_import(request)
+        return self.report
+
+    def checked_workbook(self) -> Download:
+        assert self.report is not None and self.upload is not None
+        out = write_checked(
+            self.report.table, self.report.plan.problems, checked_path(self.upload.path)
+        )
+        try:
+            return Download(out.name, out.read_bytes())
+        finally:
+            out.unlink(missing_ok=True)
+
+    # 5. Import
+    def start_import(self) -> Job:
+        assert self.upload is not None and self.connection is not None
+        upload, key = self.upload, self.connection.key
+        job = Job()
+        settings = replace(self.settings(upload), skip_invalid=self.skip_invalid)
+        request = ImportRequest(
+            upload.path,
+            settings,
+            key,
+            progress=job.on_outcome,
+            on_plan=job.on_plan,
+            write_back=upload.path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".csv"),
+        )
+
+        def work() -> None:
+            try:
+                report = run_import(request)
+                job.report = report
+                for name, path in (("results", report.results_path), ("workbook", None)):
+                    path = report.written_back if name == "workbook" else path
+                    if path is not None and path.exists():
+                        job.downloads[name] = Download(path.name, path.read_bytes())
+            except ImporterError as exc:
+                job.error = exc.message
+            except Exception as exc:  # a bug: one line for the page, never a traceback
+                job.error = (
+                    f"Internal error ({type(exc).__name__}): this is a bug in zuddl-import, "
+                    "not a problem with your file. Please report it."
+                )
+            finally:
+                # The sheet and everything made from it leave the disk once the run is over.
+                shutil.rmtree(upload.folder, ignore_errors=True)
+                with job.lock:
+                    job.finished = True
+
+        self.job = job
+        threading.Thread(target=work, name="zuddl-ui-import", daemon=True).start()
+        return job
+
+    def settings(self, upload: Upload) -> Settings:
+        connection = self.connection
+        base = Settings(
+            event_id=connection.event_id if connection else None,
+            base_url=connection.base_url if connection else self.defaults["base_url"],
+            sheet=upload.sheet,
+            results=default_results_path(upload.path),
+            lock_dir=connection.lock_dir if connection else None,
+            mapping=MappingOptions(columns=dict(upload.columns)),
+        )
+        return base.with_overrides(timezone=upload.timezone)
+
+
+def summary(counts: Mapping[Status, int]) -> str:
+    parts = [f"{counts[s]} {s.value}" for s in Status if counts.get(s)]
+    return ", ".join(parts) or "no rows"
