@@ -121,31 +121,37 @@ class UiApp:
         return RedirectResponse(self.next_step(), status_code=303)
 
     # 1. Connect
-    async def connect_page(self, request: Request, error: str | None = None) -> Response:
-        defaults = self.ws.defaults
-        connection = self.ws.connection
+    async def connect_page(
+        self, request: Request, error: str | None = None, typed: dict[str, str] | None = None
+    ) -> Response:
+        shown = dict(self.ws.defaults)
+        if self.ws.connection is not None:
+            shown = {"base_url": self.ws.connection.base_url}
+            shown["event_id"] = self.ws.connection.event_id
+        shown.update(typed or {})  # what was typed stays, except the key
         return self.render(
             "connect.html",
             "connect",
             status=400 if error else 200,
             error=error,
-            base_url=connection.base_url if connection else defaults["base_url"],
-            event_id=connection.event_id if connection else defaults["event_id"],
+            base_url=shown["base_url"],
+            event_id=shown["event_id"],
             key_given=self.ws.given_key is not None,
         )
 
     async def connect(self, request: Request) -> Response:
         form = await self.form(request)
+        typed = {name: str(form.get(name, "")) for name in ("base_url", "event_id")}
         async with self.lock:
             try:
                 await run_in_threadpool(
                     self.ws.connect,
-                    str(form.get("base_url", "")),
-                    str(form.get("event_id", "")),
+                    typed["base_url"],
+                    typed["event_id"],
                     str(form.get("api_key", "")),
                 )
             except ImporterError as exc:
-                return await self.connect_page(request, exc.message)
+                return await self.connect_page(request, exc.message, typed)
         return RedirectResponse("/upload", status_code=303)
 
     # 2. Upload, then the sheet and the columns
@@ -164,8 +170,6 @@ class UiApp:
         )
 
     async def upload(self, request: Request) -> Response:
-        if self.ws.connection is None:
-            return RedirectResponse("/connect", status_code=303)
         size = request.headers.get("content-length")
         if size is None or not size.isdigit() or int(size) > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
             await request.close()
@@ -176,6 +180,8 @@ class UiApp:
                 status=413,
             )
         form = await self.form(request, max_files=1)
+        if self.ws.connection is None:
+            return RedirectResponse("/connect", status_code=303)
         chosen = form.get("agenda")
         if not isinstance(chosen, UploadFile) or not chosen.filename:
             return await self.upload_page(request, "Choose a spreadsheet file first.", 400)
