@@ -77,3 +77,15 @@ def by_reference(sandbox: SandboxHandle, event_id: str | None = None) -> dict[st
     refs = [s["referenceId"] for s in sessions]
     assert len(refs) == len(set(refs)), f"duplicate sessions: {refs}"
     return {s["referenceId"]: s for s in sessions}
+
+
+def load_agenda_error(path: Path) -> str:
+    """The message the CLI gives for a file it cannot read as an agenda."""
+    from importer.errors import ImporterError
+    from importer.runner import load_agenda
+
+    try:
+        load_agenda(path, Settings())
+    except ImporterError as exc:
+        return exc.message
+    raise AssertionError(f"{path.name} was read as an agenda")

@@ -1,0 +1,198 @@
+"""The page's server without a browser: the command, its guards, uploads and the private folder."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from importer.config import Secret
+from importer.errors import ImporterError
+from importer.sandbox import DEMO_EVENT_ID
+from importer.ui.security import SAFE_HEADERS
+from importer.ui.server import RunningUi, run_ui
+from importer.ui.workspace import safe_name
+from tests.conftest import SandboxHandle
+from tests.hostile_files import CORPUS, build
+from tests.pipeline_helpers import load_agenda_error
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def ui(sandbox: SandboxHandle) -> Iterator[RunningUi]:
+    with run_ui(base_url=sandbox.base_url, event_id=sandbox.event_id) as running:
+        yield running
+
+
+def signed_in(ui: RunningUi) -> httpx.Client:
+    client = httpx.Client(base_url=ui.base_url, timeout=30)
+    first = client.get(ui.url)
+    assert first.status_code == 303 and first.headers["location"] == "/"
+    assert "HttpOnly" in first.headers["set-cookie"]
+    assert "SameSite=Strict" in first.headers["set-cookie"]
+    return client
+
+
+def alert(page: str) -> str:
+    found = re.search(r'role="alert"[^>]*>(.*?)</div>', page, re.S)
+    assert found, page[:2000]
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
+
+
+def connect(
+    client: httpx.Client, ui: RunningUi, sandbox: SandboxHandle, key: str | None = None
+) -> None:
+    answer = client.post(
+        "/connect",
+        data={
+            "csrf": ui.tokens.csrf,
+            "event_id": sandbox.event_id,
+            "api_key": sandbox.key if key is None else key,
+            "base_url": sandbox.base_url,
+        },
+    )
+    assert answer.status_code == 303, answer.text
+
+
+def test_every_answer_carries_the_safety_headers(ui: RunningUi) -> None:
+    client = signed_in(ui)
+    for path in ("/connect", "/static/app.css", "/static/app.js", "/import/status"):
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        for name, value in SAFE_HEADERS.items():
+            assert answer.headers[name] == value, (path, name)
+    refused = httpx.get(ui.base_url + "/connect")
+    assert refused.status_code == 403
+    assert refused.headers["content-security-policy"] == SAFE_HEADERS["content-security-policy"]
+
+
+def test_another_host_name_is_refused_even_with_the_token(ui: RunningUi) -> None:
+    """A web site whose name is re-pointed at 127.0.0.1 (DNS rebinding) reaches nothing."""
+    client = signed_in(ui)
+    port = ui.base_url.rsplit(":", 1)[1]
+    answer = client.get("/connect", headers={"host": f"attacker.example:{port}"})
+    assert answer.status_code == 403
+    assert "answers only at the address zuddl-import ui printed" in answer.text
+    assert client.get("/connect", headers={"host": f"localhost:{port}"}).status_code == 200
+
+
+def test_key_from_the_environment_is_used_and_never_shown(sandbox: SandboxHandle) -> None:
+    with run_ui(base_url=sandbox.base_url, key=Secret(sandbox.key)) as running:
+        client = signed_in(running)
+        page = client.get("/connect").text
+        assert "Leave empty to use the key from the environment (ZUDDL_API_KEY)." in page
+        assert sandbox.key not in page
+        connect(client, running, sandbox, key="")
+        assert running.workspace.connection is not None
+        assert sandbox.key not in client.get("/upload").text
+        assert sandbox.key not in repr(running.workspace.connection)
+
+
+def test_upload_over_the_size_limit_is_refused_before_it_is_read(
+    ui: RunningUi, sandbox: SandboxHandle
+) -> None:
+    client = signed_in(ui)
+    connect(client, ui, sandbox)
+    host, port = ui.base_url.removeprefix("http://").split(":")
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall(
+            (
+                f"POST /upload HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {cookie}\r\n"
+                "Content-Type: multipart/form-data; boundary=x\r\n"
+                f"Content-Length: {60 * 1024 * 1024}\r\n\r\n"
+            ).encode()
+        )
+        answer = raw.recv(65536).decode("utf-8", "replace")
+    assert answer.startswith("HTTP/1.1 413")
+    assert "The file is too big: the limit is 50 MB." in html.unescape(answer)
+    assert list(ui.workspace.root.glob("upload-*")) == []
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [h for h in CORPUS if h.name in {"zip_bomb.xlsx", "picture.xlsx", "text.ods", "nul.csv"}],
+    ids=lambda h: h.name,
+)
+def test_hostile_upload_gets_the_clis_message_and_leaves_nothing(
+    ui: RunningUi, sandbox: SandboxHandle, tmp_path: Path, hostile: object
+) -> None:
+    path = build(tmp_path, hostile)  # type: ignore[arg-type]
+    expected = load_agenda_error(path)
+    client = signed_in(ui)
+    connect(client, ui, sandbox)
+    with path.open("rb") as handle:
+        answer = client.post(
+            "/upload", data={"csrf": ui.tokens.csrf}, files={"agenda": (path.name, handle)}
+        )
+    assert answer.status_code == 400
+    assert alert(answer.text) == f"Problem: {expected}"
+    assert "Traceback" not in answer.text
+    assert list(ui.workspace.root.glob("upload-*")) == []
+
+
+def test_uploaded_names_cannot_leave_the_private_folder() -> None:
+    assert safe_name("../../etc/agenda.csv") == "agenda.csv"
+    assert safe_name("C:\\Users\\me\\Agenda 2026.XLSX") == "Agenda 2026.xlsx"
+    assert safe_name('plan<1>:"x".csv') == "plan_1___x_.csv"
+    with pytest.raises(ImporterError) as refused:
+        safe_name("notes.docx")
+    assert refused.value.message == (
+        '"notes.docx" is not a spreadsheet this tool reads. Choose an .xlsx, .xls, .ods or '
+        ".csv file."
+    )
+
+
+def test_private_folder_is_this_users_only_and_goes_with_the_server(
+    sandbox: SandboxHandle,
+) -> None:
+    with run_ui(base_url=sandbox.base_url) as running:
+        root = running.workspace.root
+        assert root.stat().st_mode & 0o777 == 0o700
+    assert not root.exists()
+
+
+def test_ui_command_with_sandbox_prints_a_token_address_and_stops_cleanly(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp_path)}
+    env.pop("ZUDDL_API_KEY", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "importer", "ui", "--sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(4)]
+        assert lines[0] == "Zuddl session importer page. Open this address in your browser:\n"
+        url = lines[1].strip()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[\w-]{32}", url)
+        assert lines[2].startswith("Only this address (with its token) opens the page.")
+        assert lines[3].startswith("Sandbox: imports go to a local emulator of Zuddl at ")
+        base = url.split("/?")[0]
+        assert httpx.get(base + "/").status_code == 403
+        with httpx.Client(follow_redirects=True, timeout=10) as client:
+            page = client.get(url)
+        assert page.status_code == 200 and str(page.url) == base + "/connect"
+        assert "sandbox: nothing reaches Zuddl" in page.text
+        assert f'value="{DEMO_EVENT_ID}"' in page.text
+        assert "sandbox-secret" not in page.text
+        assert len(list(tmp_path.glob("zuddl-ui-*"))) == 1  # its private folder, while it runs
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    assert "Traceback" not in err
+    assert list(tmp_path.glob("zuddl-ui-*")) == []
