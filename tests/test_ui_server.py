@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from importer.ui.server import RunningUi, run_ui
 from importer.ui.workspace import safe_name
 from tests.conftest import SandboxHandle
 from tests.hostile_files import CORPUS, build
-from tests.pipeline_helpers import load_agenda_error
+from tests.pipeline_helpers import by_reference, load_agenda_error, numbered_rows, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,3 +197,28 @@ def test_ui_command_with_sandbox_prints_a_token_address_and_stops_cleanly(
         _, err = process.communicate(timeout=20)
     assert "Traceback" not in err
     assert list(tmp_path.glob("zuddl-ui-*")) == []
+
+
+def test_progress_is_reported_while_the_import_runs(
+    ui: RunningUi, sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    agenda = write_csv(tmp_path / "twenty.csv", numbered_rows(20))
+    client = signed_in(ui)
+    connect(client, ui, sandbox)
+    with agenda.open("rb") as handle:
+        client.post("/upload", data={"csrf": ui.tokens.csrf}, files={"agenda": ("t.csv", handle)})
+    checked = client.post("/columns", data={"csrf": ui.tokens.csrf, "timezone": "UTC"})
+    assert checked.headers["location"] == "/check"
+    started = client.post("/import", data={"csrf": ui.tokens.csrf})
+    assert started.headers["location"] == "/import"
+    seen = []
+    for _ in range(400):  # the client paces itself to 10 requests/s: about 2 s in all
+        status = client.get("/import/status").json()
+        seen.append((status["done"], status["total"]))
+        if status["state"] != "running":
+            break
+        time.sleep(0.02)
+    assert status == {"state": "done", "done": 20, "total": 20, "counts": {"created": 20}}
+    assert any(0 < done < 20 for done, _ in seen), seen  # it moved while it ran
+    assert len(by_reference(sandbox)) == 20
+    assert "Done: 20 created." in client.get("/import").text

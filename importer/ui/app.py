@@ -226,9 +226,11 @@ class UiApp:
         async with self.lock:
             try:
                 table = await run_in_threadpool(ws.table)
+                # A column the form does not mention keeps what was detected for it.
                 chosen = {
-                    header: str(form.get(f"column-{i}", "ignore"))
+                    header: str(form[f"column-{i}"])
                     for i, header in enumerate(table.headers)
+                    if f"column-{i}" in form
                 }
                 sheet = form.get("sheet")
                 ws.choose(

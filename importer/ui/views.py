@@ -17,6 +17,8 @@ from importer.runner import ImportReport
 from importer.ui.timeline import Day, Slot, draw_timeline
 
 MAX_ROWS_SHOWN = 500
+MAX_PROBLEMS_SHOWN = 500  # the checked workbook has them all; a page of 100,000 would not load
+MAX_SESSIONS_DRAWN = 2_000
 FIELD_CHOICES = tuple(
     (name, "Not imported" if name == "ignore" else FIELD_LABELS[name].capitalize())
     for name in FIELDS
@@ -71,6 +73,7 @@ class CheckView:
     errors: int
     bad_rows: int
     notes: tuple[str, ...]
+    more_problems: int = 0  # not listed on the page
 
 
 def where(report: ImportReport) -> str:
@@ -81,7 +84,7 @@ def where(report: ImportReport) -> str:
 def check_view(report: ImportReport) -> CheckView:
     table, problems = report.table, report.plan.problems
     ordered = sorted(problems, key=lambda p: (p.severity != "error", p.row or 0))
-    shown = tuple(_shown(i, p) for i, p in enumerate(ordered))
+    shown = tuple(_shown(i, p) for i, p in enumerate(ordered[:MAX_PROBLEMS_SHOWN]))
     index = {header: i for i, header in enumerate(table.headers)}
     by_cell: dict[tuple[int, int], list[ShownProblem]] = {}
     by_row: dict[int, list[ShownProblem]] = {}
@@ -93,7 +96,8 @@ def check_view(report: ImportReport) -> CheckView:
             by_row.setdefault(problem.row, []).append(problem)
         else:
             by_cell.setdefault((problem.row, column), []).append(problem)
-    bad_rows = {p.row for p in shown if p.severity == "error" and p.row is not None}
+    errors = [p for p in problems if p.severity == "error"]
+    bad_rows = {p.row for p in errors if p.row is not None}
     # A long sheet shows its first rows and every row with a problem, not 100,000 rows.
     picked = [r for i, r in enumerate(table.rows) if i < MAX_ROWS_SHOWN or r.number in by_row]
     picked += [r for r in table.rows[MAX_ROWS_SHOWN:] if any(k[0] == r.number for k in by_cell)]
@@ -116,9 +120,10 @@ def check_view(report: ImportReport) -> CheckView:
         rows,
         len(table.rows),
         shown,
-        sum(1 for p in shown if p.severity == "error"),
+        len(errors),
         len(bad_rows),
         report.notes,
+        len(problems) - len(shown),
     )
 
 
@@ -152,6 +157,7 @@ class PlanView:
     waves: int
     days: tuple[Day, ...]
     overlaps: int
+    drawn: bool = True  # False: too many sessions for a picture
 
 
 def plan_view(report: ImportReport) -> PlanView:
@@ -169,7 +175,9 @@ def plan_view(report: ImportReport) -> PlanView:
     ]
     creates = tuple(s for s, step in zip(steps, plan.steps, strict=True) if step.action == "create")
     updates = tuple(s for s, step in zip(steps, plan.steps, strict=True) if step.action == "update")
-    days = draw_timeline(_slots(report), report.timezone)
+    slots = _slots(report)
+    drawn = len(slots) <= MAX_SESSIONS_DRAWN
+    days = draw_timeline(slots, report.timezone) if drawn else ()
     return PlanView(
         creates,
         updates,
@@ -179,6 +187,7 @@ def plan_view(report: ImportReport) -> PlanView:
         plan.wave_count,
         days,
         sum(len(d.overlaps) for d in days),
+        drawn,
     )
 
 

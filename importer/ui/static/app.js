@@ -41,7 +41,9 @@ document.addEventListener("DOMContentLoaded", function () {
         .then(function (s) {
           if (s.total !== null && s.total !== undefined) { bar.max = Math.max(s.total, 1); }
           bar.value = s.done;
-          text.textContent = s.done + " of " + (s.total === null ? "…" : s.total) + " done.";
+          var parts = Object.keys(s.counts || {}).sort().map(function (k) { return s.counts[k] + " " + k; });
+          text.textContent = s.done + " of " + (s.total === null ? "…" : s.total) + " done" +
+            (parts.length ? " (" + parts.join(", ") + ")." : ".");
           if (s.state === "running") { setTimeout(poll, 250); } else { window.location.reload(); }
         })
         .catch(function () { setTimeout(poll, 1000); });

@@ -1,0 +1,46 @@
+"""What the page's screens show for big sheets: bounded, with the rest pointed to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from importer.config import Settings
+from importer.runner import ImportRequest, run_import
+from importer.ui.views import MAX_PROBLEMS_SHOWN, MAX_SESSIONS_DRAWN, check_view, plan_view
+from tests.pipeline_helpers import numbered_rows, write_csv
+
+
+def dry_run(path: Path):  # type: ignore[no-untyped-def]
+    return run_import(ImportRequest(path, Settings(), dry_run=True, write_results=False))
+
+
+def test_a_sheet_full_of_problems_lists_the_first_and_counts_the_rest(tmp_path: Path) -> None:
+    rows = numbered_rows(1_200)
+    for row in rows:
+        row[4] = "2026-13-45"
+    view = check_view(dry_run(write_csv(tmp_path / "bad.csv", rows)))
+    assert (view.errors, view.bad_rows, view.total_rows) == (1_200, 1_200, 1_200)
+    assert len(view.problems) == MAX_PROBLEMS_SHOWN
+    assert view.more_problems == 1_200 - MAX_PROBLEMS_SHOWN
+    assert len(view.rows) == 500
+    assert [r.number for r in view.rows[:2]] == [2, 3]
+    assert view.rows[0].cells[4].bad
+    assert view.rows[0].cells[4].tip == '"2026-13-45" is not a real date. Write it like 2026-06-10.'
+    assert view.rows[0].cells[2].problems == ()
+
+
+def test_a_late_bad_row_is_shown_beyond_the_first_rows(tmp_path: Path) -> None:
+    rows = numbered_rows(800)
+    rows[750][2] = ""
+    view = check_view(dry_run(write_csv(tmp_path / "late.csv", rows)))
+    numbers = [r.number for r in view.rows]
+    assert len(numbers) == 501 and numbers[-1] == 752
+    assert view.rows[-1].cells[2].tip == "The title is empty. Every session needs a title."
+
+
+def test_timeline_is_drawn_up_to_its_limit_only(tmp_path: Path) -> None:
+    small = plan_view(dry_run(write_csv(tmp_path / "small.csv", numbered_rows(3))))
+    assert small.drawn and len(small.days) == 1 and len(small.creates) == 3
+    big = plan_view(dry_run(write_csv(tmp_path / "big.csv", numbered_rows(MAX_SESSIONS_DRAWN + 1))))
+    assert not big.drawn and big.days == ()
+    assert len(big.creates) == MAX_SESSIONS_DRAWN + 1
