@@ -26,7 +26,7 @@ from importer.limits import MB
 from importer.results import Outcome, Status
 from importer.runner import ImportReport
 from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
-from importer.ui.views import FIELD_CHOICES, check_view, plan_view, where
+from importer.ui.views import FIELD_CHOICES, check_view, plan_view, samples, where
 from importer.ui.workspace import MAX_UPLOAD_BYTES, Download, Workspace, summary
 
 HERE = Path(__file__).parent
@@ -215,7 +215,7 @@ class UiApp:
             table=table,
             detected=detected,
             choices=FIELD_CHOICES,
-            preview=table.rows[:3],
+            samples=samples,
         )
 
     async def columns(self, request: Request) -> Response:

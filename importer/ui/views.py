@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from importer.cells import show
 from importer.columns import FIELD_LABELS
 from importer.config import FIELDS
+from importer.loader import Table
 from importer.mapper import Problem
 from importer.runner import ImportReport
 from importer.ui.timeline import Day, Slot, draw_timeline
@@ -20,7 +21,12 @@ MAX_ROWS_SHOWN = 500
 MAX_PROBLEMS_SHOWN = 500  # the checked workbook has them all; a page of 100,000 would not load
 MAX_SESSIONS_DRAWN = 2_000
 FIELD_CHOICES = tuple(
-    (name, "Not imported" if name == "ignore" else FIELD_LABELS[name].capitalize())
+    (
+        name,
+        "Not imported"
+        if name == "ignore"
+        else FIELD_LABELS[name][0].upper() + FIELD_LABELS[name][1:],
+    )
     for name in FIELDS
 )
 
@@ -74,6 +80,12 @@ class CheckView:
     bad_rows: int
     notes: tuple[str, ...]
     more_problems: int = 0  # not listed on the page
+
+
+def samples(table: Table, index: int, count: int = 3) -> list[str]:
+    """The first filled-in values of a column, as the sheet shows them."""
+    found = [show(row.values[index]) for row in table.rows[:50] if row.values[index] is not None]
+    return [text for text in found if text.strip()][:count]
 
 
 def where(report: ImportReport) -> str:
