@@ -211,6 +211,13 @@ def test_progress_is_reported_while_the_import_runs(
     assert checked.headers["location"] == "/check"
     started = client.post("/import", data={"csrf": ui.tokens.csrf})
     assert started.headers["location"] == "/import"
+    # While it runs, another upload or a second start cannot pull the sheet from under it.
+    with agenda.open("rb") as handle:
+        again = client.post(
+            "/upload", data={"csrf": ui.tokens.csrf}, files={"agenda": ("u.csv", handle)}
+        )
+    assert again.status_code == 303 and again.headers["location"] == "/import"
+    assert client.post("/import", data={"csrf": ui.tokens.csrf}).status_code == 303
     seen = []
     for _ in range(400):  # the client paces itself to 10 requests/s: about 2 s in all
         status = client.get("/import/status").json()

@@ -107,6 +107,9 @@ class UiApp:
             status_code=403,
         )
 
+    def running(self) -> bool:
+        return self.ws.job is not None and not self.ws.job.finished
+
     def next_step(self) -> str:
         ws = self.ws
         if ws.job is not None:
@@ -141,6 +144,8 @@ class UiApp:
 
     async def connect(self, request: Request) -> Response:
         form = await self.form(request)
+        if self.running():
+            return RedirectResponse("/import", status_code=303)
         typed = {name: str(form.get(name, "")) for name in ("base_url", "event_id")}
         async with self.lock:
             try:
@@ -180,6 +185,8 @@ class UiApp:
                 status=413,
             )
         form = await self.form(request, max_files=1)
+        if self.running():  # the run reads the current upload: it is not replaced under it
+            return RedirectResponse("/import", status_code=303)
         if self.ws.connection is None:
             return RedirectResponse("/connect", status_code=303)
         chosen = form.get("agenda")
@@ -221,6 +228,8 @@ class UiApp:
     async def columns(self, request: Request) -> Response:
         form = await self.form(request)
         ws = self.ws
+        if self.running():
+            return RedirectResponse("/import", status_code=303)
         if ws.upload is None or ws.connection is None:
             return RedirectResponse(self.next_step(), status_code=303)
         async with self.lock:
@@ -264,7 +273,7 @@ class UiApp:
     async def plan(self, request: Request) -> Response:
         form = await self.form(request)
         report = self.ws.report
-        if report is None:
+        if report is None or self.running():
             return RedirectResponse(self.next_step(), status_code=303)
         self.ws.skip_invalid = form.get("skip_invalid") == "yes"
         if report.plan.errors and not self.ws.skip_invalid:

@@ -232,7 +232,7 @@ class Workspace:
             key,
             progress=job.on_outcome,
             on_plan=job.on_plan,
-            write_back=upload.path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".csv"),
+            write_back=True,  # the user's own workbook with status and IDs: the next upload
         )
 
         def work() -> None:
