@@ -285,6 +285,8 @@ def test_broken_file_shows_red_cells_and_holds_the_import(
     go.click()
     expect(page.locator("#plan-counts")).to_contain_text("2 to create")
     expect(page.locator("#plan-counts")).to_contain_text("3 invalid, left out")
+    shot(page, "4-plan-390px")
+    fits_width(page)  # the timeline scrolls inside its own box
     page.locator("#start").click()
     expect(page.locator("#summary")).to_have_text(
         "Finished with problems: 2 created, 3 invalid.", timeout=30_000
