@@ -188,7 +188,9 @@ class ColumnMap:
         return None if index is None or not self.letters else f"{self.letters[index]}{row}"
 
 
-def match_columns(table: Table, options: MappingOptions) -> ColumnMap:
+def match_columns(
+    table: Table, options: MappingOptions, required: Sequence[str] = ("title", "start")
+) -> ColumnMap:
     headers, notes = table.headers, []
     explicit = {normalise_header(h): f for h, f in options.columns.items()}
     chosen: dict[str, tuple[int, int]] = {}  # field -> (rank, index); explicit mappings rank -1
@@ -214,7 +216,7 @@ def match_columns(table: Table, options: MappingOptions) -> ColumnMap:
         chosen[field] = (rank, index)
     fields = {field: index for field, (_, index) in chosen.items()}
     where = f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
-    for needed in ("title", "start"):
+    for needed in required:
         if needed not in fields:
             raise InputFileError(_missing(where, needed, headers, fields))
     return ColumnMap(fields, headers, tuple(notes), table.columns)

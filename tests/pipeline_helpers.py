@@ -79,13 +79,13 @@ def by_reference(sandbox: SandboxHandle, event_id: str | None = None) -> dict[st
     return {s["referenceId"]: s for s in sessions}
 
 
-def load_agenda_error(path: Path) -> str:
+def load_agenda_error(path: Path, sheet: str | None = None) -> str:
     """The message the CLI gives for a file it cannot read as an agenda."""
     from importer.errors import ImporterError
     from importer.runner import load_agenda
 
     try:
-        load_agenda(path, Settings())
+        load_agenda(path, Settings(sheet=sheet))
     except ImporterError as exc:
         return exc.message
     raise AssertionError(f"{path.name} was read as an agenda")

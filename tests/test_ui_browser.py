@@ -20,7 +20,7 @@ import pytest
 
 from importer.ui.server import RunningUi, run_ui
 from tests.conftest import SandboxHandle
-from tests.pipeline_helpers import by_reference
+from tests.pipeline_helpers import by_reference, load_agenda_error
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "agenda.xlsx"
@@ -372,3 +372,54 @@ def test_post_without_csrf_token_is_refused(
         ui.base_url + "/connect", form={**form, "csrf": ui.tokens.csrf}, max_redirects=0
     )
     assert response.status == 303 and ui.workspace.connection is not None
+
+
+def test_sheet_choice_and_a_column_mapped_by_hand(
+    browser: Browser, ui: RunningUi, sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Notes"
+    notes.append(["Draft agenda, do not share"])
+    sheet = book.create_sheet("Day one")
+    sheet.append(["Code", "Session name", "Kick-off", "Wrap-up", "Room"])
+    sheet.append(["S1", "Opening", "2026-06-10 09:00", "2026-06-10 09:30", "Main Hall"])
+    sheet.append(["S2", "Roadmap", "2026-06-10 09:30", "2026-06-10 10:15", "Room 101"])
+    agenda = tmp_path / "two sheets.xlsx"
+    book.save(agenda)
+
+    page = new_page(browser)
+    connect(page, ui, sandbox, sandbox.key)
+    page.get_by_role("button", name="Connect").click()
+    page.get_by_label(re.compile("^Spreadsheet")).set_input_files(agenda)
+    page.get_by_role("button", name="Upload and read").click()
+    # No sheet holds a complete agenda, so the first readable one is shown with what it lacks.
+    sheet_choice = page.get_by_label("Sheet", exact=True)
+    expect(sheet_choice).to_have_value("Day one")
+    expect(page.get_by_role("alert")).to_have_text(
+        'Problem: two sheets.xlsx, sheet "Day one" has no column for the session start time. '
+        'Name a column "Start" (or "Date" and "Start Time"), or map one in the config file '
+        "under [columns]."
+    )
+    # A sheet that cannot be read is refused with its reason, and the chosen one stays.
+    sheet_choice.select_option("Notes")  # read at once, no button needed
+    expect(page.get_by_role("alert")).to_have_text(f"Problem: {load_agenda_error(agenda, 'Notes')}")
+    expect(sheet_choice).to_have_value("Day one")
+    expect(page.get_by_label("Session name")).to_have_value("title")
+    expect(page.get_by_label("Code")).to_have_value("reference")
+    expect(page.get_by_label("Kick-off")).to_have_value("ignore")  # no known name
+    page.get_by_label("Kick-off").select_option("start")
+    page.get_by_label("Wrap-up").select_option("end")
+    page.get_by_label("Time zone of the times in the sheet").fill("UTC")
+    every_input_is_labelled(page)
+    page.get_by_role("button", name="Check the rows").click()
+    expect(page.locator("#check-summary")).to_contain_text("2 rows: all can be imported.")
+    page.locator("#go").click()
+    page.locator("#start").click()
+    expect(page.locator("#summary")).to_have_text("Done: 2 created.", timeout=30_000)
+    remote = by_reference(sandbox)
+    assert remote["S2"]["title"] == "Roadmap"
+    assert remote["S2"]["startDateTime"] == "2026-06-10T09:30:00Z"
+    assert remote["S2"]["endDateTime"] == "2026-06-10T10:15:00Z"
+    assert remote["S2"]["location"][0]["locationName"] == "Room 101"

@@ -153,12 +153,27 @@ class Workspace:
             sheets = () if path.suffix in TEXT_SUFFIXES else list_sheets(path)
             zone = self.connection.timezone if self.connection else None
             upload = Upload(folder, path, sheets, timezone=zone)
-            table = load_agenda(path, self.settings(upload))
+            sheet = self._first_readable(upload)
         except ImporterError:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        self.upload = replace(upload, sheet=table.sheet)
+        self.upload = replace(upload, sheet=sheet)
         return self.upload
+
+    def _first_readable(self, upload: Upload) -> str | None:
+        """The sheet the command line would read; else, on the page, the first one that reads
+        at all, so the person can pick the right sheet and columns by hand."""
+        try:
+            return load_agenda(upload.path, self.settings(upload)).sheet
+        except ImporterError:
+            for name in upload.sheets:
+                try:
+                    return load_agenda(
+                        upload.path, self.settings(replace(upload, sheet=name))
+                    ).sheet
+                except ImporterError:
+                    continue
+            raise
 
     def discard_upload(self) -> None:
         if self.upload is not None:
@@ -172,13 +187,15 @@ class Workspace:
     def detected(self, table: Table) -> tuple[dict[int, str], str | None]:
         """Each column's field as matched now (index -> field), and why matching failed."""
         assert self.upload is not None
+        mapping = self.settings(self.upload).mapping
+        # What can be matched is filled in even when a needed column is still missing.
+        found = match_columns(table, mapping, required=())
+        picked = {index: name for name, index in found.fields.items()}
         try:
-            found = match_columns(table, self.settings(self.upload).mapping)
+            match_columns(table, mapping)
         except ImporterError as exc:
-            chosen = dict(self.upload.columns)
-            picked = {i: chosen.get(h, "ignore") for i, h in enumerate(table.headers)}
             return picked, exc.message
-        return {index: name for name, index in found.fields.items()}, None
+        return picked, None
 
     def choose(self, sheet: str | None, columns: dict[str, str], timezone: str) -> None:
         assert self.upload is not None
@@ -194,7 +211,9 @@ class Workspace:
             columns=() if changed_sheet else tuple(columns.items()),
             timezone=timezone.strip() or None,
         )
-        self.settings(upload)  # a wrong time zone is refused here, before any work
+        settings = self.settings(upload)  # a wrong time zone is refused here, before any work
+        if changed_sheet:
+            load_agenda(upload.path, settings)  # a sheet that cannot be read is not taken
         self.upload, self.report = upload, None
 
     # 3. Check (a dry run against the event: the same call that plans)
