@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,8 @@ from importer.errors import ExitCode, ImporterError, SafetyStop, UsageError
 from importer.journal import Journal, event_lock, journal_path
 from importer.loader import Table, load_table
 from importer.mapper import UUID_RE, Mapped, map_rows
-from importer.plan import DERIVED_NOTE, Plan, RemoteSession, build_plan
+from importer.outcomes import before_sending, hold, row_warnings
+from importer.plan import Plan, RemoteSession, build_plan
 from importer.results import Outcome, Status, default_results_path, write_results
 
 log = logging.getLogger("zuddl_import")
@@ -231,8 +232,8 @@ async def _plan_and_send(
         )
     if request.on_plan is not None:
         request.on_plan(plan)
-    warnings = _row_warnings(plan)
-    outcomes = _outcomes_before_sending(table, plan, warnings, dry_run=request.dry_run)
+    warnings = row_warnings(plan)
+    outcomes = before_sending(table, plan, warnings, dry_run=request.dry_run)
     pending = [step.draft.row for step in plan.steps]
     stopped: ImporterError | None = None
     interrupted = False
@@ -242,7 +243,7 @@ async def _plan_and_send(
         pass
     elif plan.errors and not settings.skip_invalid:
         count = len(plan.invalid_rows)
-        _hold(
+        hold(
             outcomes,
             pending,
             warnings,
@@ -257,7 +258,7 @@ async def _plan_and_send(
             f"{settings.max_changes} allows ({limit}). Nothing was sent. Check "
             "the sheet, then raise the limit if the changes are intended."
         )
-        _hold(
+        hold(
             outcomes,
             pending,
             warnings,
@@ -282,7 +283,7 @@ async def _plan_and_send(
                 )
             outcomes[row] = outcome
         unsent = [row for row in pending if row not in sent]
-        _hold(outcomes, unsent, warnings, "Not sent: the run stopped first.")
+        hold(outcomes, unsent, warnings, "Not sent: the run stopped first.")
     counts = Counter(o.status for o in outcomes.values())
     return ImportReport(
         table,
@@ -387,75 +388,3 @@ def _invalid_refs(table: Table, mapped: Mapped) -> dict[str, int]:
         if row.number in mapped.invalid_rows and value is not None:
             refs.setdefault(str(value).strip(), row.number)
     return refs
-
-
-def _hold(
-    outcomes: dict[int, Outcome], rows: Iterable[int], warnings: Mapping[int, str], why: str
-) -> None:
-    """Rows that were not sent: say why, keeping what they were warned about."""
-    for row in rows:
-        text = f"{why} {warnings.get(row, '')}".strip()
-        outcomes[row] = dataclasses.replace(outcomes[row], http_status=None, message=text)
-
-
-def _row_warnings(plan: Plan) -> dict[int, str]:
-    """Each row's warnings as one text, the derived reference ID note first."""
-    found: dict[int, list[str]] = {}
-    for problem in plan.problems:
-        if problem.row is not None and problem.severity == "warning":
-            found.setdefault(problem.row, []).append(problem.text())
-    for row in plan.derived:
-        found.setdefault(row, []).insert(0, DERIVED_NOTE.format(ref=plan.references[row]))
-    return {row: " ".join(texts) for row, texts in found.items()}
-
-
-def _outcomes_before_sending(
-    table: Table, plan: Plan, row_warnings: Mapping[int, str], *, dry_run: bool
-) -> dict[int, Outcome]:
-    """Every row's outcome before (or without) sending: invalid, skipped, unchanged, planned."""
-    errors_by_row: dict[int, list[str]] = {}
-    for problem in plan.problems:
-        if problem.row is not None and problem.severity == "error":
-            errors_by_row.setdefault(problem.row, []).append(problem.text())
-    steps = {step.draft.row: step for step in plan.steps}
-    outcomes = {}
-    for row in table.rows:
-        n, ref = row.number, plan.references.get(row.number)
-        errors = errors_by_row.get(n, [])
-        warnings = row_warnings.get(n, "")
-        if n in plan.invalid_rows:
-            outcomes[n] = Outcome(n, Status.INVALID, message=" ".join(errors) or warnings)
-        elif n in plan.skipped:
-            outcomes[n] = Outcome(n, Status.SKIPPED, message=plan.skipped[n], reference_id=ref)
-        elif n in plan.unchanged:
-            session_id, note = plan.unchanged[n]
-            outcomes[n] = Outcome(
-                n, Status.UNCHANGED, session_id, message=note or warnings, reference_id=ref
-            )
-        else:
-            step = steps[n]
-            if dry_run:
-                what = (
-                    "Would update " + "; ".join(c.text() for c in step.changes) + "."
-                    if step.action == "update"
-                    else "Would create."
-                )
-                outcomes[n] = Outcome(
-                    n,
-                    Status.PLANNED,
-                    step.session_id,
-                    step.parent_session_id,
-                    message=f"{what} {warnings}".strip(),
-                    reference_id=ref,
-                )
-            else:
-                # A placeholder: the dispatcher's outcome or a reason (_hold) replaces it.
-                outcomes[n] = Outcome(
-                    n,
-                    Status.SKIPPED,
-                    step.session_id,
-                    step.parent_session_id,
-                    message=warnings,
-                    reference_id=ref,
-                )
-    return outcomes
