@@ -229,3 +229,22 @@ def test_progress_is_reported_while_the_import_runs(
     assert any(0 < done < 20 for done, _ in seen), seen  # it moved while it ran
     assert len(by_reference(sandbox)) == 20
     assert "Done: 20 created." in client.get("/import").text
+
+
+def test_a_port_in_use_is_one_clear_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "importer", "ui", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"Error: Cannot start the page on 127.0.0.1:{port}: Address already in use. "
+        "Choose another port with --port.\n"
+    )
+    assert "token" not in done.stdout
