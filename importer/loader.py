@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from importer.errors import InputFileError
+from importer.excelerrors import ExcelError, find_error_cells
 from importer.filetype import (
     BOMS,
     EXPECTED,
@@ -178,6 +179,11 @@ def _read_workbook(
     if len(cells) > most:
         raise too_many_rows(f'{path.name}, sheet "{chosen}"', limits)
     grid = [[_clean(value) for value in row] for row in cells]
+    if suffix in (".xlsx", ".xlsm"):  # both readers turn #REF! and the like into empty cells
+        for (number, column), code in find_error_cells(path, chosen).items():
+            line = grid[number - 1] if 0 < number <= len(grid) else []  # grid[0] is Excel row 1
+            if column < len(line) and line[column] is None:
+                line[column] = ExcelError(code)
     _check_cells(f'{path.name}, sheet "{chosen}"', grid, limits)
     if any(value is not None for row in grid for value in row):
         return names, chosen, grid

@@ -28,6 +28,7 @@ from importer.cells import (
 )
 from importer.columns import ColumnMap, match_columns
 from importer.config import MappingOptions
+from importer.excelerrors import ExcelError
 from importer.loader import Table
 
 Severity = Literal["error", "warning"]
@@ -44,6 +45,11 @@ NUL_MESSAGE = (
     "This cell contains a NUL character (an invisible zero byte), which a damaged file or a "
     "faulty export leaves behind. Delete it, or re-save the file from the program it came from, "
     "then try again."
+)
+EXCEL_ERROR_MESSAGE = (
+    "This cell shows the Excel error {code}, so its value is unknown: its formula is broken or "
+    "refers to something missing. Fix the formula (or type the value instead), save, and try "
+    "again."
 )
 SCRIPT_WARNING = (
     "The description contains a script (<script>). Zuddl does not show scripts in session "
@@ -136,11 +142,19 @@ class _Row:
         self.number, self.values, self.cols, self.letters = number, values, cols, letters
         self.problems: list[Problem] = []
 
+    def unknown(self, field: str) -> bool:
+        """Whether the field's cell shows an Excel error (which _map_row reports, once)."""
+        index = self.cols.fields.get(field)
+        return index is not None and isinstance(self.values[index], ExcelError)
+
     def raw(self, field: str) -> Cell:
         index = self.cols.fields.get(field)
-        return None if index is None else self.values[index]
+        # "#REF!" is what Excel shows, not the cell's value: to the checks the cell is empty.
+        return None if index is None or self.unknown(field) else self.values[index]
 
     def fail(self, field: str, message: str, severity: Severity = "error") -> None:
+        if self.unknown(field):
+            return  # the cell has its message already; another would only be about "empty"
         index = self.cols.fields.get(field)
         value = self.raw(field)
         self.problems.append(
@@ -219,6 +233,13 @@ def _map_row(
             cell = f"{row.letters[index]}{row.number}" if index < len(row.letters) else None
             shown = value.replace("\x00", "")
             row.problems.append(Problem(row.number, header, shown, NUL_MESSAGE, "error", cell))
+    for index in sorted(set(row.cols.fields.values())):  # columns not imported cannot hurt
+        if isinstance(code := row.values[index], ExcelError):
+            message = EXCEL_ERROR_MESSAGE.format(code=code)
+            cell = f"{row.letters[index]}{row.number}"
+            row.problems.append(
+                Problem(row.number, row.cols.headers[index], str(code), message, "error", cell)
+            )
     title = clean_text(row.raw("title"))
     if title is not None:
         # Titles are plain text in Zuddl: "&#39;" from a web export means an apostrophe.
@@ -337,7 +358,7 @@ def _times(
         )
         return None, None
     day: date | None = options.default_date
-    date_failed = False
+    date_failed = row.unknown("date")  # not "has no date": the Date cell is reported already
     if row.raw("date") is not None:
         try:
             day = parse_date(row.raw("date"), order)
@@ -385,6 +406,8 @@ def _times(
         except CellError as exc:
             row.fail("duration", str(exc))
             return None, None
+    elif row.unknown("end") or row.unknown("duration"):
+        return None, None  # reported already; "the end time is missing" would mislead
     elif options.default_duration_min:
         finish = begin + timedelta(minutes=options.default_duration_min)
     else:
