@@ -50,6 +50,21 @@ def alert(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
 
 
+def read_answer(raw: socket.socket) -> str:
+    """One whole HTTP answer from a raw socket: headers, then as many bytes as they announce."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += raw.recv(65536)
+    head, body = received.split(b"\r\n\r\n", 1)
+    length = re.search(rb"content-length: (\d+)", head.lower())
+    while length and len(body) < int(length.group(1)):
+        chunk = raw.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return (head + b"\r\n\r\n" + body).decode("utf-8", "replace")
+
+
 def connect(
     client: httpx.Client, ui: RunningUi, sandbox: SandboxHandle, key: str | None = None
 ) -> None:
@@ -114,7 +129,7 @@ def test_upload_over_the_size_limit_is_refused_before_it_is_read(
                 f"Content-Length: {60 * 1024 * 1024}\r\n\r\n"
             ).encode()
         )
-        answer = raw.recv(65536).decode("utf-8", "replace")
+        answer = read_answer(raw)
     assert answer.startswith("HTTP/1.1 413")
     assert "The file is too big: the limit is 50 MB." in html.unescape(answer)
     assert list(ui.workspace.root.glob("upload-*")) == []
