@@ -96,6 +96,7 @@ class UiApp:
         form = await request.form(max_files=limits.get("max_files", 0), max_fields=200)
         token = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
         if not isinstance(token, str) or not self.tokens.csrf_ok(token):
+            await form.close()  # a refused upload's spooled copy goes at once
             raise CsrfRefused
         return form
 
