@@ -6,19 +6,16 @@ file and says how to fix it; the mapper downstream only ever sees clean Python v
 
 from __future__ import annotations
 
-import csv
+__all__ = ["CellValue", "SourceRow", "Table", "column_letter", "list_sheets", "load_table"]
+
 import datetime as dt
-import io
-import itertools
 import math
 import re
 import warnings
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -26,15 +23,12 @@ import pandas as pd
 from importer.errors import InputFileError
 from importer.excelerrors import ExcelError, find_error_cells
 from importer.filetype import (
-    BOMS,
     EXPECTED,
     SAVE_AGAIN,
     TEXT_SUFFIXES,
-    cannot_open,
     check_file,
     damaged,
     is_strict_ooxml,
-    not_what_it_says,
     password_protected,
     strict_error,
     zip_member_contains,
@@ -43,51 +37,21 @@ from importer.limits import (
     DEFAULT_LIMITS,
     ROW_ALLOWANCE,
     Limits,
-    cell_too_long,
-    read_text_bytes,
     too_many_rows,
 )
-
-CellValue: TypeAlias = (
-    str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
+from importer.table import (
+    HEADER_SEARCH_ROWS,
+    CellValue,
+    SourceRow,
+    Table,
+    check_cells,
+    column_letter,
 )
+from importer.textfile import read_text
 
-
-@dataclass(frozen=True, slots=True)
-class SourceRow:
-    number: int  # the row number Excel shows (for text files: the record number)
-    values: tuple[CellValue, ...]  # one per header
-
-
-@dataclass(frozen=True)
-class Table:
-    path: Path
-    sheet: str | None  # None for text files
-    sheet_names: tuple[str, ...]
-    header_row: int
-    headers: tuple[str, ...]  # trimmed, whitespace collapsed; unnamed columns are "Column F"
-    columns: tuple[str, ...]  # Excel letter of each header; unnamed empty columns are left out
-    rows: tuple[SourceRow, ...]
-    notes: tuple[str, ...]
-    encoding: str | None = None
-    delimiter: str | None = None
-
-
-HEADER_SEARCH_ROWS = 30
 LISTED_RUNS = 10
-DELIMITERS = (",", ";", "\t", "|")
-SNIFF_CHARS = 256 * 1024
 # Cells like "2025", "9:30", "2024-12-01" or "07:00 PM" are data, not column names.
 NUMBERISH = re.compile(r"[-+\d\s.,:/]*\d[-+\d\s.,:/]*(?:[ap]\.?m\.?)?", re.IGNORECASE)
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def list_sheets(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> tuple[str, ...]:
@@ -115,7 +79,7 @@ def load_table(
     """
     suffix = check_file(path, limits)
     if suffix in TEXT_SUFFIXES:
-        grid, encoding, delimiter, notes = _read_text(path, suffix, limits)
+        grid, encoding, delimiter, notes = read_text(path, suffix, limits)
         if sheet is not None:
             notes.append(
                 f'{path.name}: the sheet "{sheet}" was ignored: text files have no sheets.'
@@ -184,7 +148,7 @@ def _read_workbook(
             line = grid[number - 1] if 0 < number <= len(grid) else []  # grid[0] is Excel row 1
             if column < len(line) and line[column] is None:
                 line[column] = ExcelError(code)
-    _check_cells(f'{path.name}, sheet "{chosen}"', grid, limits)
+    check_cells(f'{path.name}, sheet "{chosen}"', grid, limits)
     if any(value is not None for row in grid for value in row):
         return names, chosen, grid
     if len(names) == 1:
@@ -239,110 +203,6 @@ def _clean(value: object) -> CellValue:
         return value
     text = str(value)
     return text if text.strip() else None
-
-
-def _check_cells(where: str, grid: list[list[CellValue]], limits: Limits) -> None:
-    for index, row in enumerate(grid):
-        _check_row(where, index + 1, row, limits)
-
-
-def _check_row(where: str, number: int, row: Sequence[CellValue], limits: Limits) -> None:
-    longest = max((len(v) for v in row if isinstance(v, str)), default=0)
-    if longest <= limits.max_cell_chars:
-        return
-    column = next(
-        c for c, v in enumerate(row) if isinstance(v, str) and len(v) > limits.max_cell_chars
-    )
-    raise cell_too_long(where, number, column_letter(column), longest, limits)
-
-
-def _read_text(
-    path: Path, suffix: str, limits: Limits = DEFAULT_LIMITS
-) -> tuple[list[list[CellValue]], str, str, list[str]]:
-    name = path.name
-    try:
-        data = read_text_bytes(path, limits)
-    except OSError as exc:
-        raise cannot_open(path, exc) from exc
-    notes: list[str] = []
-    encoding = next((enc for bom, enc in BOMS.items() if data.startswith(bom)), None)
-    try:
-        text = data.decode(encoding or "utf-8")
-    except UnicodeDecodeError as exc:
-        if encoding:
-            raise InputFileError(
-                f"{name} could not be read: it is marked as Unicode text, but parts of it are "
-                'damaged. Save it from Excel as "CSV UTF-8 (Comma delimited)" and try again.'
-            ) from exc
-        # Excel's plain "CSV (Comma delimited)" on Western Windows writes cp1252.
-        text = data.decode("cp1252", errors="replace")
-        notes.append(
-            f"{name} is not saved as UTF-8, so it was read as Windows-1252 (Western European). "
-            "If letters such as é or ü look wrong, save it from Excel as "
-            '"CSV UTF-8 (Comma delimited)" and import it again.'
-        )
-    encoding = encoding or ("cp1252" if notes else "utf-8")
-    if "\0" in text:
-        raise not_what_it_says(path, suffix, "binary")
-    text = text.replace("\r\n", "\n")
-    # Excel honours (and hides) a first line like "sep=;", so row numbers start after it.
-    hint = re.match(r"sep=(.)\n", text)
-    text = text[hint.end() :] if hint else text
-    delimiter = hint.group(1) if hint else _sniff_delimiter(text, prefer_tab=suffix == ".tsv")
-    grid: list[list[CellValue]] = []
-    # The header is among the first HEADER_SEARCH_ROWS filled-in rows: beyond this many filled
-    # rows there are certainly too many sessions, and reading on would only fill memory.
-    most_filled, filled = limits.max_rows + HEADER_SEARCH_ROWS, 0
-    try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            row: list[CellValue] = [cell if cell.strip() else None for cell in record]
-            grid.append(row)
-            if any(row):  # a kept cell is never empty
-                filled += 1
-                if filled > most_filled:
-                    raise too_many_rows(name, limits)
-            if max(map(len, record), default=0) > limits.max_cell_chars:
-                if any("\n" in cell for cell in record):
-                    raise _unclosed_quote(name, len(grid))
-                _check_row(name, len(grid), row, limits)
-    except csv.Error as exc:
-        raise _unclosed_quote(name, len(grid) + 1) from exc
-    if any(len(row) > 1 for row in grid) or not any(row and row[0] for row in grid):
-        return grid, encoding, delimiter, notes
-    raise InputFileError(
-        f"{name} has only one column: no line has cells separated by commas, semicolons, tabs "
-        'or "|". Save the agenda from Excel as "CSV UTF-8 (Comma delimited)" and try again.'
-    )
-
-
-def _unclosed_quote(name: str, row: int) -> InputFileError:
-    return InputFileError(
-        f'{name}: row {row} could not be read. It probably has a quote mark (") that opens a '
-        "cell but never closes it, which makes the rest of the file look like one huge cell. "
-        "Check the quote marks in that row, save the file and try again."
-    )
-
-
-def _sniff_delimiter(text: str, *, prefer_tab: bool) -> str:
-    """Pick the separator that splits the first records into the most consistent column count."""
-    sample = text[:SNIFF_CHARS]
-    best, best_key = "\t" if prefer_tab else ",", (0.0, 0, 0)
-    for rank, delimiter in enumerate(DELIMITERS):
-        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-        try:
-            counts = [len(r) for r in itertools.islice(reader, 50) if len(r) > 1 or any(r)]
-        except csv.Error:
-            continue
-        split = Counter(count for count in counts if count > 1).most_common(1)
-        if not split:
-            continue
-        if prefer_tab and delimiter == "\t":
-            return delimiter
-        columns, frequency = split[0]
-        key = (frequency / len(counts), columns, -rank)
-        if key > best_key:
-            best, best_key = delimiter, key
-    return best
 
 
 def _header_text(value: CellValue) -> str:

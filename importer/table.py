@@ -1,0 +1,66 @@
+"""The loader's result: a sheet as plain rows of Python values, and the checks on its cells.
+
+Kept apart from the two readers (workbooks in loader.py, text files in textfile.py), which both
+build these rows and both apply the same cell checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeAlias
+
+from importer.limits import Limits, cell_too_long
+
+# The header is among the first this many filled-in rows (title rows above it are skipped).
+HEADER_SEARCH_ROWS = 30
+
+CellValue: TypeAlias = (
+    str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    number: int  # the row number Excel shows (for text files: the record number)
+    values: tuple[CellValue, ...]  # one per header
+
+
+@dataclass(frozen=True)
+class Table:
+    path: Path
+    sheet: str | None  # None for text files
+    sheet_names: tuple[str, ...]
+    header_row: int
+    headers: tuple[str, ...]  # trimmed, whitespace collapsed; unnamed columns are "Column F"
+    columns: tuple[str, ...]  # Excel letter of each header; unnamed empty columns are left out
+    rows: tuple[SourceRow, ...]
+    notes: tuple[str, ...]
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def check_cells(where: str, grid: list[list[CellValue]], limits: Limits) -> None:
+    for index, row in enumerate(grid):
+        check_row(where, index + 1, row, limits)
+
+
+def check_row(where: str, number: int, row: Sequence[CellValue], limits: Limits) -> None:
+    longest = max((len(v) for v in row if isinstance(v, str)), default=0)
+    if longest <= limits.max_cell_chars:
+        return
+    column = next(
+        c for c, v in enumerate(row) if isinstance(v, str) and len(v) > limits.max_cell_chars
+    )
+    raise cell_too_long(where, number, column_letter(column), longest, limits)
