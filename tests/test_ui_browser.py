@@ -269,6 +269,11 @@ def test_broken_file_shows_red_cells_and_holds_the_import(
     first = bad.first.get_attribute("aria-describedby") or ""
     expect(page.locator(f"#{first}")).to_contain_text("is not a real date")
 
+    # Back to the columns through the steps list: the choices made there are kept.
+    page.get_by_role("navigation", name="Steps").get_by_role("link", name="2 Upload").click()
+    expect(page.get_by_label("Time zone of the times in the sheet")).to_have_value("Europe/Berlin")
+    expect(page.get_by_label("Capacity")).to_have_value("capacity")
+    page.get_by_role("button", name="Check the rows").click()
     go = page.locator("#go")
     expect(go).to_be_disabled()
     shot(page, "3-check-broken-390px")

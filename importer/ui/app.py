@@ -87,6 +87,7 @@ class UiApp:
             csrf=self.tokens.csrf,
             sandbox=self.ws.sandbox,
             connection=self.ws.connection,
+            links=self.back_links(),
             **context,
         )
         return HTMLResponse(html, status_code=status)
@@ -107,6 +108,19 @@ class UiApp:
             "Go back, reload the page and try again.</p></html>",
             status_code=403,
         )
+
+    def back_links(self) -> dict[str, str]:
+        """Earlier steps one can go back to (none while a run is going)."""
+        ws = self.ws
+        if self.running():
+            return {}
+        links = {"connect": "/connect"}
+        if ws.connection is not None:
+            # After a run the sheet is gone from the disk: a new one is uploaded.
+            links["upload"] = "/columns" if ws.upload and ws.job is None else "/upload"
+        if ws.report is not None and ws.job is None:
+            links["check"] = "/check"
+        return links
 
     def running(self) -> bool:
         return self.ws.job is not None and not self.ws.job.finished
@@ -206,7 +220,7 @@ class UiApp:
         self, request: Request, error: str | None = None, status: int = 200
     ) -> Response:
         ws = self.ws
-        if ws.upload is None or ws.connection is None:
+        if ws.upload is None or ws.connection is None or ws.job is not None:
             return RedirectResponse(self.next_step(), status_code=303)
         try:
             table = await run_in_threadpool(ws.table)
