@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+__all__ = ["MAX_TITLE", "UUID_RE", "Draft", "Mapped", "Problem", "Severity", "map_rows"]
+
 import difflib
 import html
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from importer.cells import (
     Cell,
@@ -28,14 +29,10 @@ from importer.cells import (
 )
 from importer.columns import ColumnMap, match_columns
 from importer.config import MappingOptions
+from importer.drafts import MAX_TITLE, UUID_RE, Draft, Mapped, Problem, Severity
 from importer.excelerrors import ExcelError
 from importer.loader import Table
 
-Severity = Literal["error", "warning"]
-MAX_TITLE = 500
-UUID_RE = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-)
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 # UTF-8 read as Mac Roman or Windows-1252 and saved again: the usual marks it leaves.
 MOJIBAKE = ("‚Äô", "‚Äú", "‚Äù", "‚Äì", "‚Äî", "¬∞", "â€™", "â€œ", "â€“", "Ã©", "Ã¨", "Ã¼", "Ã¶")
@@ -55,51 +52,6 @@ SCRIPT_WARNING = (
     "The description contains a script (<script>). Zuddl does not show scripts in session "
     "descriptions, so remove it from the cell."
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    row: int | None
-    column: str | None  # header text as the user typed it
-    value: str | None  # the cell as the user sees it
-    message: str  # what is wrong and how to fix it
-    severity: Severity = "error"
-    cell: str | None = None  # "D14", for the checked workbook
-
-    def text(self) -> str:
-        where = [f"Row {self.row}"] if self.row is not None else []
-        if self.column is not None:
-            where.append(f'column "{self.column}"')
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class Draft(BaseModel):
-    """One row as a session the API will accept; the model re-checks the API's own rules."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    row: int
-    reference_id: str | None = Field(default=None, min_length=1)
-    parent_ref: str | None = Field(default=None, min_length=1)
-    title: str = Field(min_length=1, max_length=MAX_TITLE)
-    description: str | None = None
-    start: AwareDatetime
-    end: AwareDatetime
-    location_id: str | None = Field(default=None, pattern=UUID_RE.pattern)
-    capacity: int | None = Field(default=None, ge=0)
-    tags: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Mapped:
-    drafts: tuple[Draft, ...]
-    problems: tuple[Problem, ...]
-    invalid_rows: frozenset[int]
-    columns: ColumnMap
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity == "error")
 
 
 def location_key(name: str) -> str:
