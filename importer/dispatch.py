@@ -10,11 +10,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from importer.client import ZuddlClient, session_body
+from importer.client import ZuddlClient
 from importer.errors import ImporterError
 from importer.journal import Journal
 from importer.plan import Plan, Step
 from importer.results import Outcome, Status
+from importer.wire import session_body
 
 log = logging.getLogger("zuddl_import")
 Progress = Callable[[Outcome], None]
