@@ -129,6 +129,12 @@ def test_whole_flow_on_the_example_agenda(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("2. Upload the agenda")
     assert sandbox.key not in page.content()  # typed once, never echoed back
+    with page.expect_download() as template:
+        page.get_by_role("link", name="Download the agenda template").click()
+    assert template.value.suggested_filename == "agenda-template.xlsx"
+    # The same bytes as the committed template (the writer is deterministic).
+    committed = (ROOT / "templates" / "agenda-template.xlsx").read_bytes()
+    assert Path(template.value.path()).read_bytes() == committed
     page.get_by_label(re.compile("^Spreadsheet")).set_input_files(EXAMPLE)
     shot(page, "2-upload")
     page.get_by_role("button", name="Upload and read").click()

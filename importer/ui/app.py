@@ -70,6 +70,7 @@ class UiApp:
             Route("/import", self.import_page),
             Route("/import/status", self.import_status),
             Route("/download/{name}", self.download),
+            Route("/template", self.template),
             Route("/restart", self.restart, methods=["POST"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
@@ -339,6 +340,11 @@ class UiApp:
         if found is None:
             return HTMLResponse("Nothing to download here.", status_code=404)
         return _attachment(found)
+
+    async def template(self, request: Request) -> Response:
+        """The agenda template, for staff who start from nothing (as ``zuddl-import template``)."""
+        download = await run_in_threadpool(self.ws.template)
+        return _attachment(download)
 
     async def restart(self, request: Request) -> Response:
         await self.form(request)

@@ -28,6 +28,7 @@ from importer.mapper import UUID_RE
 from importer.plan import Plan
 from importer.results import Outcome, Status, default_results_path
 from importer.runner import ImportReport, ImportRequest, load_agenda, run_import
+from importer.template import write_template
 from importer.workbook import checked_path, write_checked
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
@@ -234,6 +235,14 @@ class Workspace:
         out = write_checked(
             self.report.table, self.report.plan.problems, checked_path(self.upload.path)
         )
+        try:
+            return Download(out.name, out.read_bytes())
+        finally:
+            out.unlink(missing_ok=True)
+
+    def template(self) -> Download:
+        out = self.root / "agenda-template.xlsx"
+        write_template(out)
         try:
             return Download(out.name, out.read_bytes())
         finally:
