@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -263,3 +264,29 @@ def test_a_port_in_use_is_one_clear_line() -> None:
         "Choose another port with --port.\n"
     )
     assert "token" not in done.stdout
+
+
+def test_an_upload_never_touches_the_shared_temp_folder(
+    ui: RunningUi, sandbox: SandboxHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the page's private folder holds the sheet: no spooled copy in /tmp on the way."""
+
+    def no_spill(self: object) -> None:
+        raise AssertionError("an upload was spooled to the shared temp folder")
+
+    monkeypatch.setattr(tempfile.SpooledTemporaryFile, "rollover", no_spill)
+    rows = numbered_rows(2_000)
+    for row in rows:
+        row[3] = "A long abstract. " * 60  # about 1 KB a row: a 2 MB file
+    agenda = write_csv(tmp_path / "big.csv", rows)
+    assert agenda.stat().st_size > 2 * 1024 * 1024
+    client = signed_in(ui)
+    connect(client, ui, sandbox)
+    with agenda.open("rb") as handle:
+        answer = client.post(
+            "/upload", data={"csrf": ui.tokens.csrf}, files={"agenda": ("big.csv", handle)}
+        )
+    assert answer.status_code == 303 and answer.headers["location"] == "/columns"
+    (stored,) = ui.workspace.root.glob("upload-*/big.csv")
+    assert stored.read_bytes() == agenda.read_bytes()
+    assert stored.parent.parent.stat().st_mode & 0o777 == 0o700

@@ -15,6 +15,7 @@ import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartParser
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -38,6 +39,10 @@ STEPS = (
     ("import", "Import"),
 )
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields beside the file
+
+# An upload stays in memory (at most the 50 MB limit) until it is written to the page's private
+# folder: Starlette would otherwise spool anything over 1 MB into the shared temp folder first.
+MultiPartParser.spool_max_size = MAX_UPLOAD_BYTES + FORM_OVERHEAD
 
 _templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(HERE / "templates"),
