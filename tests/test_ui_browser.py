@@ -434,3 +434,32 @@ def test_sheet_choice_and_a_column_mapped_by_hand(
     assert remote["S2"]["startDateTime"] == "2026-06-10T09:30:00Z"
     assert remote["S2"]["endDateTime"] == "2026-06-10T10:15:00Z"
     assert remote["S2"]["location"][0]["locationName"] == "Room 101"
+
+
+def test_connect_by_keyboard_alone(browser: Browser, ui: RunningUi, sandbox: SandboxHandle) -> None:
+    page = new_page(browser)
+    page.goto(ui.url)
+    order = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        order.append(
+            page.evaluate(
+                "() => document.activeElement.id || document.activeElement.textContent.trim()"
+            )
+        )
+    # The skip link first, then the form's fields in reading order, then its button.
+    assert order == ["Skip to the content", "event_id", "api_key", "base_url", "Connect"]
+    for _ in range(3):  # back to the event ID
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.type(sandbox.event_id)
+    page.keyboard.press("Tab")
+    page.keyboard.type(sandbox.key)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(sandbox.base_url)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("2. Upload the agenda")
+    # The file field is reachable too (the skip link, the steps' link back, then the picker).
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "agenda"
