@@ -30,11 +30,6 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' * (number != 1)}"
 
 
-def where(report: ImportReport) -> str:
-    table = report.table
-    return f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
-
-
 def show_plan(plan: Plan, dry_run: bool) -> None:
     creates, updates = plan.count("create"), plan.count("update")
     waves, writes = plan.wave_count, creates + updates
@@ -124,7 +119,7 @@ def show_problems(report: ImportReport, rest: str | None = None) -> None:
     if not problems:
         return
     click.echo(
-        f"Problems in {where(report)}: {len(errors)} error{'s' * (len(errors) != 1)}, "
+        f"Problems in {report.where}: {len(errors)} error{'s' * (len(errors) != 1)}, "
         f"{len(warnings)} note{'s' * (len(warnings) != 1)}.",
         err=True,
     )
@@ -155,12 +150,6 @@ def print_created(report: ImportReport) -> None:
     if lines:
         click.echo(f"  {'Row':>4}  {heading:<{width}}  {'Title':<48}  Zuddl ID")
         click.echo("\n".join(lines))
-
-
-def summary(report: ImportReport) -> str:
-    counts = report.counts
-    parts = [f"{counts.get(s, 0)} {s.value}" for s in Status if counts.get(s, 0)]
-    return ", ".join(parts) or "no rows"
 
 
 def run_and_report(
@@ -207,7 +196,7 @@ def run_and_report(
         )
     if report.interrupted:
         click.echo("Interrupted: rows not sent are marked in the results sheet.", err=True)
-    click.echo(f"{'Dry run' if dry_run else 'Done'}: {summary(report)}.")
+    click.echo(f"{'Dry run' if dry_run else 'Done'}: {report.summary}.")
     click.echo(f"Results: {report.results_path}")
     if report.written_back is not None:
         click.echo(f"Your workbook with status and Zuddl IDs: {report.written_back}")
@@ -222,7 +211,7 @@ def validate_and_report(agenda: Path | None, settings: Settings, key: Secret | N
     errors = plan.errors
     bad_rows = {p.row for p in errors if p.row is not None}
     click.echo(
-        f"Checked {where(report)}: {_count(len(table.rows), 'row')}, "
+        f"Checked {report.where}: {_count(len(table.rows), 'row')}, "
         f"{len(table.rows) - len(bad_rows)} OK, {len(bad_rows)} with problems."
     )
     per_column = Counter(p.column or "(whole row)" for p in errors)

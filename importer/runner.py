@@ -75,6 +75,18 @@ class ImportReport:
     written_back: Path | None = None
 
     @property
+    def where(self) -> str:
+        """The file (and sheet) as messages name it: 'agenda.xlsx, sheet "Agenda"'."""
+        table = self.table
+        return f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
+
+    @property
+    def summary(self) -> str:
+        """The counts in words: "60 created, 2 invalid"."""
+        parts = [f"{self.counts[s]} {s.value}" for s in Status if self.counts.get(s)]
+        return ", ".join(parts) or "no rows"
+
+    @property
     def exit_code(self) -> ExitCode:
         if self.interrupted:
             return ExitCode.INTERRUPTED

@@ -27,8 +27,8 @@ from importer.limits import MB
 from importer.results import Outcome, Status
 from importer.runner import ImportReport
 from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
-from importer.ui.views import FIELD_CHOICES, check_view, plan_view, samples, where
-from importer.ui.workspace import MAX_UPLOAD_BYTES, Download, Workspace, summary
+from importer.ui.views import FIELD_CHOICES, check_view, plan_view, samples
+from importer.ui.workspace import MAX_UPLOAD_BYTES, Download, Workspace
 
 HERE = Path(__file__).parent
 STEPS = (
@@ -306,9 +306,7 @@ class UiApp:
         if report is None or (report.plan.errors and not self.ws.skip_invalid):
             return RedirectResponse(self.next_step(), status_code=303)
         view = await run_in_threadpool(plan_view, report)
-        return self.render(
-            "plan.html", "plan", view=view, where=where(report), zone=report.timezone
-        )
+        return self.render("plan.html", "plan", view=view, where=report.where, zone=report.timezone)
 
     # 5. Import
     async def start_import(self, request: Request) -> Response:
@@ -331,7 +329,6 @@ class UiApp:
             job=job,
             progress=job.status(),
             report=report,
-            summary=summary(report.counts) if report else "",
             attention=_attention(report) if report else [],
         )
 

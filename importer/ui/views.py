@@ -88,11 +88,6 @@ def samples(table: Table, index: int, count: int = 3) -> list[str]:
     return [text for text in found if text.strip()][:count]
 
 
-def where(report: ImportReport) -> str:
-    table = report.table
-    return f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
-
-
 def check_view(report: ImportReport) -> CheckView:
     table, problems = report.table, report.plan.problems
     ordered = sorted(problems, key=lambda p: (p.severity != "error", p.row or 0))
@@ -126,7 +121,7 @@ def check_view(report: ImportReport) -> CheckView:
         for row in sorted(set(picked), key=lambda r: r.number)
     )
     return CheckView(
-        where(report),
+        report.where,
         table.headers,
         table.columns,
         rows,

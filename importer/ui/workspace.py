@@ -13,7 +13,6 @@ import shutil
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from importer.limits import DEFAULT_LIMITS
 from importer.loader import Table, list_sheets
 from importer.mapper import UUID_RE
 from importer.plan import Plan
-from importer.results import Outcome, Status, default_results_path
+from importer.results import Outcome, default_results_path
 from importer.runner import ImportReport, ImportRequest, load_agenda, run_import
 from importer.template import write_template
 from importer.workbook import checked_path, write_checked
@@ -113,6 +112,7 @@ class Workspace:
         self.skip_invalid = False
         self.job: Job | None = None
         self._uploads = 0
+        self._table: Table | None = None  # the chosen sheet, read once for the screens
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -154,24 +154,22 @@ class Workspace:
             sheets = () if path.suffix in TEXT_SUFFIXES else list_sheets(path)
             zone = self.connection.timezone if self.connection else None
             upload = Upload(folder, path, sheets, timezone=zone)
-            sheet = self._first_readable(upload)
+            table = self._first_readable(upload)
         except ImporterError:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        self.upload = replace(upload, sheet=sheet)
+        self.upload, self._table = replace(upload, sheet=table.sheet), table
         return self.upload
 
-    def _first_readable(self, upload: Upload) -> str | None:
+    def _first_readable(self, upload: Upload) -> Table:
         """The sheet the command line would read; else, on the page, the first one that reads
         at all, so the person can pick the right sheet and columns by hand."""
         try:
-            return load_agenda(upload.path, self.settings(upload)).sheet
+            return load_agenda(upload.path, self.settings(upload))
         except ImporterError:
             for name in upload.sheets:
                 try:
-                    return load_agenda(
-                        upload.path, self.settings(replace(upload, sheet=name))
-                    ).sheet
+                    return load_agenda(upload.path, self.settings(replace(upload, sheet=name)))
                 except ImporterError:
                     continue
             raise
@@ -180,10 +178,13 @@ class Workspace:
         if self.upload is not None:
             shutil.rmtree(self.upload.folder, ignore_errors=True)
         self.upload, self.report, self.job, self.skip_invalid = None, None, None, False
+        self._table = None
 
     def table(self) -> Table:
         assert self.upload is not None
-        return load_agenda(self.upload.path, self.settings(self.upload))
+        if self._table is None or self._table.sheet != self.upload.sheet:
+            self._table = load_agenda(self.upload.path, self.settings(self.upload))
+        return self._table
 
     def detected(self, table: Table) -> tuple[dict[int, str], str | None]:
         """Each column's field as matched now (index -> field), and why matching failed."""
@@ -213,8 +214,8 @@ class Workspace:
             timezone=timezone.strip() or None,
         )
         settings = self.settings(upload)  # a wrong time zone is refused here, before any work
-        if changed_sheet:
-            load_agenda(upload.path, settings)  # a sheet that cannot be read is not taken
+        if changed_sheet:  # a sheet that cannot be read is not taken
+            self._table = load_agenda(upload.path, settings)
         self.upload, self.report = upload, None
 
     # 3. Check (a dry run against the event: the same call that plans)
@@ -231,22 +232,16 @@ class Workspace:
         return self.report
 
     def checked_workbook(self) -> Download:
-        assert self.report is not None and self.upload is not None
-        out = write_checked(
-            self.report.table, self.report.plan.problems, checked_path(self.upload.path)
+        assert self.report is not None
+        report = self.report
+        return _taken(
+            write_checked(report.table, report.plan.problems, checked_path(report.table.path))
         )
-        try:
-            return Download(out.name, out.read_bytes())
-        finally:
-            out.unlink(missing_ok=True)
 
     def template(self) -> Download:
         out = self.root / "agenda-template.xlsx"
         write_template(out)
-        try:
-            return Download(out.name, out.read_bytes())
-        finally:
-            out.unlink(missing_ok=True)
+        return _taken(out)
 
     # 5. Import
     def start_import(self) -> Job:
@@ -267,10 +262,10 @@ class Workspace:
             try:
                 report = run_import(request)
                 job.report = report
-                for name, path in (("results", report.results_path), ("workbook", None)):
-                    path = report.written_back if name == "workbook" else path
+                made = {"results": report.results_path, "workbook": report.written_back}
+                for name, path in made.items():
                     if path is not None and path.exists():
-                        job.downloads[name] = Download(path.name, path.read_bytes())
+                        job.downloads[name] = _taken(path)
             except ImporterError as exc:
                 job.error = exc.message
             except Exception as exc:  # a bug: one line for the page, never a traceback
@@ -301,6 +296,9 @@ class Workspace:
         return base.with_overrides(timezone=upload.timezone)
 
 
-def summary(counts: Mapping[Status, int]) -> str:
-    parts = [f"{counts[s]} {s.value}" for s in Status if counts.get(s)]
-    return ", ".join(parts) or "no rows"
+def _taken(path: Path) -> Download:
+    """A file made for the person to download, moved from the disk into memory."""
+    try:
+        return Download(path.name, path.read_bytes())
+    finally:
+        path.unlink(missing_ok=True)
