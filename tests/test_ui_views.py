@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from importer.config import Settings
@@ -44,3 +45,30 @@ def test_timeline_is_drawn_up_to_its_limit_only(tmp_path: Path) -> None:
     big = plan_view(dry_run(write_csv(tmp_path / "big.csv", numbered_rows(MAX_SESSIONS_DRAWN + 1))))
     assert not big.drawn and big.days == ()
     assert len(big.creates) == MAX_SESSIONS_DRAWN + 1
+
+
+def test_sessions_without_locations_are_laid_out_by_track(tmp_path: Path) -> None:
+    rows = [
+        ["A", None, "Talk A", None, "2026-06-10", "9:00", "10:00", None, None, "Data, Beginner"],
+        ["B", None, "Talk B", None, "2026-06-10", "9:30", "10:30", None, None, "Data"],
+        ["C", None, "Talk C", None, "2026-06-10", "9:00", "10:00", None, None, "ML"],
+        ["D", None, "Talk D", None, "2026-06-10", "9:00", "10:00", None, None, None],
+    ]
+    view = plan_view(dry_run(write_csv(tmp_path / "virtual.csv", rows)))
+    assert view.lanes == "track"
+    assert view.overlaps == 0  # talks in one track at once are parallel rooms, not a clash
+    (day,) = view.days
+    labels = re.findall(r'class="lane-label"[^>]*>([^<]*)<', day.svg)
+    assert labels == ["Data", "ML", "No track"]
+    assert "4 sessions in 2 tracks, 0 overlaps" in day.svg
+
+
+def test_sessions_with_locations_keep_locations_as_lanes(tmp_path: Path) -> None:
+    rows = [
+        ["A", None, "Talk A", None, "2026-06-10", "9:00", "10:00", "Room 1", None, "Data"],
+        ["B", None, "Talk B", None, "2026-06-10", "9:30", "10:30", "Room 1", None, "Data"],
+    ]
+    view = plan_view(dry_run(write_csv(tmp_path / "rooms.csv", rows)))
+    assert view.lanes == "location"
+    assert view.overlaps == 1
+    assert view.days[0].overlaps == ((2, 3),)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from html import escape
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 GUTTER = 140.0
@@ -23,7 +24,6 @@ LANE_H = 34.0
 BAND_PAD = 2.0
 CHAR_W = 6.5  # average advance of an 11px sans-serif glyph
 ACTIONS = {"create": "#2563eb", "update": "#b45309", "unchanged": "#6b7280"}
-NO_LOCATION = "No location"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Characters XML 1.0 forbids: one in a spreadsheet cell would make the whole page's SVG invalid.
@@ -114,8 +114,13 @@ def _text(x: float, y: float, content: str, attrs: str) -> str:
     return f'<text x="{_n(x)}" y="{_n(y)}" {attrs}>{escape(content)}</text>'
 
 
-def draw_timeline(slots: Sequence[Slot], zone: str) -> tuple[Day, ...]:
-    """One Day per local calendar date on which sessions start, in date order."""
+def draw_timeline(
+    slots: Sequence[Slot], zone: str, *, lanes: Literal["location", "track"] = "location"
+) -> tuple[Day, ...]:
+    """One Day per local calendar date on which sessions start, in date order.
+
+    With ``lanes="track"`` the lanes are tracks, which run side by side by design: sessions
+    sharing one are not clashes, so no overlaps are flagged."""
     tz = ZoneInfo(zone)
     for s in slots:
         if s.start.tzinfo is None or s.end.tzinfo is None:
@@ -123,11 +128,11 @@ def draw_timeline(slots: Sequence[Slot], zone: str) -> tuple[Day, ...]:
         if s.action not in ACTIONS:
             raise ValueError(f"row {s.row}: unknown action {s.action!r}")
     parents = _parent_rows(slots)
-    overlaps = find_overlaps(slots)
+    overlaps = find_overlaps(slots) if lanes == "location" else set()
     by_date: dict[date, list[Slot]] = defaultdict(list)
     for s in sorted(slots, key=lambda s: (s.start, s.row)):
         by_date[s.start.astimezone(tz).date()].append(s)
-    return tuple(_draw_day(d, by_date[d], tz, parents, overlaps) for d in sorted(by_date))
+    return tuple(_draw_day(d, by_date[d], tz, parents, overlaps, lanes) for d in sorted(by_date))
 
 
 def _draw_day(
@@ -136,6 +141,7 @@ def _draw_day(
     tz: ZoneInfo,
     parents: set[int],
     all_overlaps: set[tuple[int, int]],
+    kind: str,
 ) -> Day:
     label = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
     rows = {s.row for s in slots}
@@ -186,7 +192,7 @@ def _draw_day(
             f'<line class="lane-rule" x1="0" y1="{_n(top + LANE_H)}" x2="{_n(GUTTER + WIDTH)}" '
             f'y2="{_n(top + LANE_H)}" stroke="#e5e7eb" stroke-width="1"/>'
         )
-        name = _fit(names[key] or NO_LOCATION, GUTTER - 12)
+        name = _fit(names[key] or f"No {kind}", GUTTER - 12)
         attrs = 'class="lane-label" font-size="11" fill="#1f2937"'
         parts.append(_text(6, top + LANE_H / 2 + 4, name, attrs))
 
@@ -226,7 +232,7 @@ def _draw_day(
         span = f"{_hhmm(local_start)}–{_hhmm(local_end)}"
         if (days := (local_end.date() - local_start.date()).days) > 0:
             span += f" (+{_plural(days, 'day')})"
-        tip = "\n".join((title, span, names[_lane_key(s.lane)] or NO_LOCATION, f"row {s.row}"))
+        tip = "\n".join((title, span, names[_lane_key(s.lane)] or f"No {kind}", f"row {s.row}"))
         hit = s.row in flagged
         stroke = 'stroke="#dc2626" stroke-width="3"' if hit else 'stroke="#ffffff" stroke-width="1"'
         parts.append(
@@ -242,7 +248,7 @@ def _draw_day(
     title_id = f"timeline-title-{day.isoformat()}"
     summary = (
         f"Agenda timeline for {label}: {_plural(len(slots), 'session')} in "
-        f"{_plural(sum(1 for k in keys if k), 'location')}, {_plural(len(overlaps), 'overlap')}"
+        f"{_plural(sum(1 for k in keys if k), kind)}, {_plural(len(overlaps), 'overlap')}"
     )
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" '

@@ -6,7 +6,8 @@ The check table, the plan's counts and diffs and the timeline's slots are read s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from importer.cells import show
@@ -165,6 +166,7 @@ class PlanView:
     days: tuple[Day, ...]
     overlaps: int
     drawn: bool = True  # False: too many sessions for a picture
+    lanes: str = "location"  # what the lanes are: "location", or "track" when none has one
 
 
 def plan_view(report: ImportReport) -> PlanView:
@@ -183,8 +185,14 @@ def plan_view(report: ImportReport) -> PlanView:
     creates = tuple(s for s, step in zip(steps, plan.steps, strict=True) if step.action == "create")
     updates = tuple(s for s, step in zip(steps, plan.steps, strict=True) if step.action == "update")
     slots = _slots(report)
+    # Sessions without locations (a virtual event) are laid out by track (first tag) instead.
+    lanes: Literal["location", "track"] = "location"
+    if slots and not any(s.lane for s in slots):
+        lanes = "track"
+        by_row = {d.row: d for d in report.mapped.drafts}
+        slots = [replace(s, lane=next(iter(by_row[s.row].tags), "")) for s in slots]
     drawn = len(slots) <= MAX_SESSIONS_DRAWN
-    days = draw_timeline(slots, report.timezone) if drawn else ()
+    days = draw_timeline(slots, report.timezone, lanes=lanes) if drawn else ()
     return PlanView(
         creates,
         updates,
@@ -195,6 +203,7 @@ def plan_view(report: ImportReport) -> PlanView:
         days,
         sum(len(d.overlaps) for d in days),
         drawn,
+        lanes,
     )
 
 
