@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import ast
 import difflib
 import math
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from importer.errors import UsageError
+from importer.tomlwords import KIND_WORDS, plain_toml_error, shown
 
 DateOrder = Literal["mdy", "dmy", "ymd"]
 FIELDS = (
@@ -223,65 +222,6 @@ _MAPPING_KEYS = {
 }
 
 
-_KIND_WORDS: dict[Any, str] = {
-    str: "text in quotes",
-    int: "a whole number",
-    bool: "true or false",
-    (int, float): "a number",
-    (str, int): 'a whole number (like 50) or a percentage in quotes (like "10%")',
-    (str, date): "a date like 2026-06-10",
-}
-
-
-def _shown(value: object) -> str:
-    """A TOML value as the user wrote it, in words: never a Python repr."""
-    if isinstance(value, str):
-        return f'the text "{value}"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, datetime):
-        return f"the date and time {value.isoformat(sep=' ')}"
-    if isinstance(value, date):
-        return f"the date {value.isoformat()}"
-    if isinstance(value, time):
-        return f"the time {value.isoformat()}"
-    return str(value)
-
-
-_CHARACTER_NAMES = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab"}
-# A character as Python's repr shows it: 'x', '\n' or "'".
-_REPR = r"'(?:[^'\\]|\\.)*'|" + r'"(?:[^"\\]|\\.)*"'
-
-
-def _character(char: str) -> str:
-    if char in _CHARACTER_NAMES:
-        return _CHARACTER_NAMES[char]
-    if char.isprintable():
-        return f'"{char}"'
-    return f"an invisible control character (U+{ord(char):04X})"
-
-
-def _plain_toml_error(exc: tomllib.TOMLDecodeError) -> str:
-    """tomllib's message with Python's 'x' quoting turned into words a user reads."""
-
-    def bad_character(match: re.Match[str]) -> str:
-        try:
-            char = ast.literal_eval(match.group(1))
-        except (ValueError, SyntaxError):
-            return match.group(0)
-        if not isinstance(char, str) or len(char) != 1:
-            return match.group(0)
-        return f"{_character(char)} is not allowed there"
-
-    text = str(exc).replace("'\\'", '"\\"')  # Unescaped '\' in a string
-    text = re.sub(rf"(?:Illegal|Found invalid) character ({_REPR})", bad_character, text)
-    return re.sub(r"'((?:[^'\\]|\\.)*)'", r'"\1"', text)
-
-
 def load_settings(path: Path | None) -> Settings:
     """Settings from a TOML file (see the README), or the defaults without one."""
     if path is None:
@@ -304,7 +244,7 @@ def load_settings(path: Path | None) -> Settings:
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(
-            f'The config file "{path.name}" is not valid TOML: {_plain_toml_error(exc)}.'
+            f'The config file "{path.name}" is not valid TOML: {plain_toml_error(exc)}.'
         ) from exc
     key = raw.pop("api_key", None)
     settings = _settings_from(raw, path.name, path.parent)
@@ -357,7 +297,7 @@ def _take(table: Mapping[str, Any], keys: dict[str, tuple[str, Any]], where: str
             continue
         name, kind = keys[key]
         if not _fits(value, kind):
-            raise UsageError(f'{where}: "{key}" must be {_KIND_WORDS[kind]}, not {_shown(value)}.')
+            raise UsageError(f'{where}: "{key}" must be {KIND_WORDS[kind]}, not {shown(value)}.')
         result[name] = value
     return result
 
