@@ -65,6 +65,30 @@ def bind(host: str, port: int, what: str = "the sandbox") -> socket.socket:
 
 
 @contextlib.contextmanager
+def in_thread(server: uvicorn.Server, sock: socket.socket, what: str) -> Iterator[None]:
+    """Run ``server`` on ``sock`` in a daemon thread until the block ends, then close both.
+
+    Shared by the sandbox and the page: tests and the embedded modes need a server that is
+    answering before the first request goes out, and gone when the block is left.
+    """
+    name = "zuddl-" + what.split()[-1]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True)
+    thread.start()
+    try:
+        for _ in range(1000):
+            if server.started or not thread.is_alive():
+                break
+            threading.Event().wait(0.01)
+        if not server.started:
+            raise SandboxError(f"{what[0].upper()}{what[1:]} did not start within 10 seconds.")
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@contextlib.contextmanager
 def run_sandbox(
     settings: SandboxSettings | None = None, *, host: str = "127.0.0.1", port: int = 0
 ) -> Iterator[RunningSandbox]:
@@ -73,23 +97,11 @@ def run_sandbox(
     sock = bind(host, port)
     bound_port = sock.getsockname()[1]
     server = uvicorn.Server(_config(app, host, bound_port))
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="zuddl-sandbox", daemon=True
-    )
-    thread.start()
     try:
-        for _ in range(1000):
-            if server.started or not thread.is_alive():
-                break
-            threading.Event().wait(0.01)
-        if not server.started:
-            raise SandboxError("The sandbox did not start within 10 seconds.")
-        shown = f"[{host}]" if ":" in host else host
-        yield RunningSandbox(f"http://{shown}:{bound_port}", bound_port, app, server)
+        with in_thread(server, sock, "the sandbox"):
+            shown = f"[{host}]" if ":" in host else host
+            yield RunningSandbox(f"http://{shown}:{bound_port}", bound_port, app, server)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         app.state.store.close()
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import uvicorn
 
 from importer.config import DEFAULT_BASE_URL, Secret
-from importer.errors import SandboxError
-from importer.sandbox.server import bind
+from importer.sandbox.server import bind, in_thread
 from importer.ui.app import UiApp
 from importer.ui.security import Tokens
 from importer.ui.workspace import Workspace
@@ -74,23 +72,11 @@ def run_ui(
     bound = sock.getsockname()[1]
     ui = make_ui(base_url=base_url, event_id=event_id, key=key, sandbox=sandbox, port=bound)
     server = uvicorn.Server(_config(ui, host, bound))
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="zuddl-ui", daemon=True
-    )
-    thread.start()
     try:
-        for _ in range(1000):
-            if server.started or not thread.is_alive():
-                break
-            threading.Event().wait(0.01)
-        if not server.started:
-            raise SandboxError("The page did not start within 10 seconds.")
-        address = f"http://{host}:{bound}"
-        yield RunningUi(address, f"{address}/?token={ui.tokens.access}", ui, ui.tokens)
+        with in_thread(server, sock, "the page"):
+            address = f"http://{host}:{bound}"
+            yield RunningUi(address, f"{address}/?token={ui.tokens.access}", ui, ui.tokens)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         ui.ws.close()
 
 
