@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from importer.errors import SandboxError
 from importer.sandbox.app import SandboxApp, SandboxState, create_app
@@ -31,7 +32,9 @@ class RunningSandbox:
         self.server.should_exit = True
 
 
-def _config(app: SandboxApp, host: str, port: int) -> uvicorn.Config:
+def quiet_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
+    """uvicorn for a local tool: no access log (the page's address holds its token), no
+    lifespan, no proxy headers, no Server header, a short goodbye."""
     return uvicorn.Config(
         app,
         host=host,
@@ -96,7 +99,7 @@ def run_sandbox(
     app = create_app(settings)
     sock = bind(host, port)
     bound_port = sock.getsockname()[1]
-    server = uvicorn.Server(_config(app, host, bound_port))
+    server = uvicorn.Server(quiet_config(app, host, bound_port))
     try:
         with in_thread(server, sock, "the sandbox"):
             shown = f"[{host}]" if ":" in host else host
@@ -110,7 +113,7 @@ def serve(settings: SandboxSettings, *, host: str, port: int) -> None:
     app = create_app(settings)
     sock = bind(host, port)
     try:
-        uvicorn.Server(_config(app, host, port)).run(sockets=[sock])
+        uvicorn.Server(quiet_config(app, host, port)).run(sockets=[sock])
     finally:
         sock.close()
         app.state.store.close()

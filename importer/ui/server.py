@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import uvicorn
 
 from importer.config import DEFAULT_BASE_URL, Secret
-from importer.sandbox.server import bind, in_thread
+from importer.sandbox.server import bind, in_thread, quiet_config
 from importer.ui.app import UiApp
 from importer.ui.security import Tokens
 from importer.ui.workspace import Workspace
@@ -43,20 +43,6 @@ def env_key(name: str = "ZUDDL_API_KEY") -> Secret | None:
     return Secret(value) if value else None
 
 
-def _config(ui: UiApp, host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(
-        ui.app,
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,  # the address with the token must not land in a log
-        lifespan="off",
-        proxy_headers=False,
-        server_header=False,
-        timeout_graceful_shutdown=2,
-    )
-
-
 @contextlib.contextmanager
 def run_ui(
     *,
@@ -71,7 +57,7 @@ def run_ui(
     sock = bind(host, port, "the page")
     bound = sock.getsockname()[1]
     ui = make_ui(base_url=base_url, event_id=event_id, key=key, sandbox=sandbox, port=bound)
-    server = uvicorn.Server(_config(ui, host, bound))
+    server = uvicorn.Server(quiet_config(ui.app, host, bound))
     try:
         with in_thread(server, sock, "the page"):
             address = f"http://{host}:{bound}"
@@ -84,7 +70,7 @@ def serve_ui(ui: UiApp, sock: socket.socket) -> None:
     """Serve in the foreground until Ctrl-C; the private folder is removed on the way out."""
     host, port = sock.getsockname()[:2]
     try:
-        uvicorn.Server(_config(ui, host, port)).run(sockets=[sock])
+        uvicorn.Server(quiet_config(ui.app, host, port)).run(sockets=[sock])
     finally:
         sock.close()
         ui.ws.close()
