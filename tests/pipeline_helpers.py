@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +90,23 @@ def load_agenda_error(path: Path, sheet: str | None = None) -> str:
     except ImporterError as exc:
         return exc.message
     raise AssertionError(f"{path.name} was read as an agenda")
+
+
+def run_command(agenda: Path, base_url: str, *flags: str) -> list[str]:
+    """``zuddl-import run`` of ``agenda`` into the demo event of a sandbox, no client pacing."""
+    from importer.sandbox import DEMO_EVENT_ID
+
+    return [
+        sys.executable,
+        "-m",
+        "importer",
+        "run",
+        str(agenda),
+        "--event",
+        DEMO_EVENT_ID,
+        "--base-url",
+        base_url,
+        "--rate-limit",
+        "0",
+        *flags,
+    ]

@@ -15,7 +15,7 @@ import openpyxl
 
 from importer.sandbox import Faults, SandboxSettings, run_sandbox
 from tests.conftest import SandboxHandle
-from tests.pipeline_helpers import by_reference, numbered_rows, read_results, write_csv
+from tests.pipeline_helpers import by_reference, numbered_rows, read_results, run_command, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -116,21 +116,7 @@ def test_ctrl_c_stops_dispatching_writes_results_and_exits_130(tmp_path: Path) -
     with run_sandbox(settings) as running:
         env = {**ENV, "ZUDDL_API_KEY": "sandbox-secret"}
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "importer",
-                "run",
-                str(agenda),
-                "--event",
-                "5a2db0c5-de30-4e7e-8a1d-000000000001",
-                "--base-url",
-                running.base_url,
-                "--rate-limit",
-                "0",
-                "--concurrency",
-                "4",
-            ],
+            run_command(agenda, running.base_url, "--concurrency", "4"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

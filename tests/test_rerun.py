@@ -17,7 +17,14 @@ from importer.errors import ExitCode
 from importer.results import Status
 from importer.sandbox import Faults, SandboxSettings, run_sandbox
 from tests.conftest import SandboxHandle
-from tests.pipeline_helpers import by_reference, import_into, numbered_rows, read_results, write_csv
+from tests.pipeline_helpers import (
+    by_reference,
+    import_into,
+    numbered_rows,
+    read_results,
+    run_command,
+    write_csv,
+)
 from tests.test_pipeline_e2e import ROWS
 
 EVENT = "5a2db0c5-de30-4e7e-8a1d-000000000001"
@@ -198,21 +205,7 @@ def test_two_runs_on_one_event_one_proceeds_the_other_exits_4(tmp_path: Path) ->
     rows = numbered_rows(40)
     agenda = write_csv(tmp_path / "a.csv", rows)
     with run_sandbox(SandboxSettings(faults=Faults(rate_limit=0, latency_ms=50))) as running:
-        args = [
-            sys.executable,
-            "-m",
-            "importer",
-            "run",
-            str(agenda),
-            "--event",
-            EVENT,
-            "--base-url",
-            running.base_url,
-            "--concurrency",
-            "2",
-            "--rate-limit",
-            "0",
-        ]
+        args = run_command(agenda, running.base_url, "--concurrency", "2")
         env = {**ENV, "ZUDDL_API_KEY": "sandbox-secret"}
         first = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path

@@ -100,22 +100,24 @@ def test_cli_sandbox_refuses_a_bad_event_id_without_traceback() -> None:
     assert "Invalid value for --event: 'nope' is not an event ID (a UUID)" in done.stderr
 
 
-def test_cli_sandbox_reports_a_busy_port_in_one_line() -> None:
+@pytest.mark.parametrize(("command", "what"), [("sandbox", "the sandbox"), ("ui", "the page")])
+def test_a_busy_port_is_one_line_and_exit_2(command: str, what: str) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         done = subprocess.run(
-            [sys.executable, "-m", "importer", "sandbox", "--port", str(port)],
+            [sys.executable, "-m", "importer", command, "--port", str(port)],
             capture_output=True,
             text=True,
             timeout=30,
         )
     assert done.returncode == 2
-    assert done.stderr.strip() == (
-        f"Error: Cannot start the sandbox on 127.0.0.1:{port}: Address already in use. "
-        "Choose another port with --port."
+    assert done.stderr == (
+        f"Error: Cannot start {what} on 127.0.0.1:{port}: Address already in use. "
+        "Choose another port with --port.\n"
     )
+    assert "token" not in done.stdout  # the page prints its address only once it listens
 
 
 def test_ci_runs_the_readme_test_command_exactly() -> None:

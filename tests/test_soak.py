@@ -9,7 +9,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,7 +20,7 @@ from importer.config import Secret, Settings
 from importer.errors import ExitCode
 from importer.runner import ImportRequest, run_import
 from importer.sandbox import DEMO_EVENT_ID, Faults, SandboxSettings, run_sandbox
-from tests.pipeline_helpers import read_results, write_csv
+from tests.pipeline_helpers import read_results, run_command, write_csv
 
 pytestmark = pytest.mark.slow
 
@@ -117,24 +116,9 @@ def test_sigkill_at_random_points_then_rerun_leaves_no_duplicate_and_nothing_mis
     faults = Faults(rate_limit=0, latency_ms=15, jitter_ms=15, drop_rate=0.03, seed=11)
     with run_sandbox(SandboxSettings(faults=faults)) as running:
         env = {**os.environ, "ZUDDL_API_KEY": "sandbox-secret"}
-        command = [
-            sys.executable,
-            "-m",
-            "importer",
-            "run",
-            str(agenda),
-            "--event",
-            DEMO_EVENT_ID,
-            "--base-url",
-            running.base_url,
-            "--rate-limit",
-            "0",
-            "--concurrency",
-            "8",
-            "--timezone",
-            "UTC",
-            "--no-progress",
-        ]
+        command = run_command(
+            agenda, running.base_url, "--concurrency", "8", "--timezone", "UTC", "--no-progress"
+        )
         kills = 0
         for _ in range(4):
             done_before = running.state.stats.creates_committed

@@ -247,25 +247,6 @@ def test_progress_is_reported_while_the_import_runs(
     assert "Done: 20 created." in client.get("/import").text
 
 
-def test_a_port_in_use_is_one_clear_line() -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        done = subprocess.run(
-            [sys.executable, "-m", "importer", "ui", "--port", str(port)],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    assert done.returncode == 2
-    assert done.stderr == (
-        f"Error: Cannot start the page on 127.0.0.1:{port}: Address already in use. "
-        "Choose another port with --port.\n"
-    )
-    assert "token" not in done.stdout
-
-
 def test_an_upload_never_touches_the_shared_temp_folder(
     ui: RunningUi, sandbox: SandboxHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
