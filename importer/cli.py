@@ -54,6 +54,14 @@ def cli(debug: bool) -> None:
 @click.option("--slow-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1))
 @click.option("--slow-ms", default=30_000.0, show_default=True, type=click.FloatRange(0))
 @click.option("--seed", default=0, show_default=True, type=int)
+@click.option(
+    "--profile",
+    default="evidence",
+    show_default=True,
+    help="Which variant of the API to play: evidence, reference-id, lenient, strict, "
+    "page-cap, sorted-list, upper-ids, late-commit, no-id, virtual-event, zone-text, "
+    "quota-spent (see the README).",
+)
 def sandbox(**opts: Any) -> None:
     """Serve a local emulator of the Zuddl sessions API (no account needed)."""
     from importer.sandbox import settings as sb
@@ -73,6 +81,12 @@ def sandbox(**opts: Any) -> None:
             )
         places = sb.read_locations_file(opts["locations"], event_id) if opts["locations"] else None
         events.append(sb.demo_event(event_id, opts["timezone"], places))
+    from importer.sandbox.profiles import profile
+
+    try:
+        profile(opts["profile"])
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--profile") from exc
     fault_names = [f for f in sb.Faults().as_dict() if f in opts]
     settings = sb.SandboxSettings(
         api_keys=(opts["api_key"] or sb.DEMO_API_KEY,),
@@ -132,6 +146,12 @@ def _mapping_options(command: Any) -> Any:
 )
 @click.option("--concurrency", type=click.IntRange(1, 100), help="Requests in flight at once [8].")
 @click.option("--rate-limit", type=click.FloatRange(0), help="Requests per second; 0 = none [10].")
+@click.option(
+    "--lookup-grace",
+    "lookup_grace_s",
+    type=click.FloatRange(0),
+    help="Seconds before an unanswered create is looked up [30].",
+)
 @click.option(
     "--skip-invalid", is_flag=True, default=None, help="Send the valid rows even if some are not."
 )

@@ -7,6 +7,7 @@ runner can act on; nothing above this module knows httpx exists.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import ipaddress
 import logging
 import socket
@@ -14,7 +15,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import httpx
 import stamina
@@ -22,12 +23,12 @@ from aiolimiter import AsyncLimiter
 
 from importer.config import Secret
 from importer.errors import ApiError, UsageError
-from importer.plan import RemoteSession
-from importer.wire import remote_session
+from importer.wire import Listing, listing
 
 log = logging.getLogger("zuddl_import")
 
 PAGE_SIZE = 50  # the contract's maximum
+MAX_PAGES = 10_000  # a list that never ends is a broken server, not an event
 MAX_429_RETRIES = 8
 MIN_SPACING_S = 0.005
 MAX_SPACING_S = 1.0
@@ -40,7 +41,14 @@ _SOCKET_OPTIONS = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 class EventInfo:
     id: str
     name: str
-    timezone: str | None
+    timezone: str | None  # as Zuddl writes it: an IANA name, or text like "UTC/IST"
+    format: str | None = None  # VIRTUAL, IN_PERSON, HYBRID
+    start_date: str | None = None
+    end_date: str | None = None
+
+    @property
+    def virtual(self) -> bool:
+        return (self.format or "").upper() == "VIRTUAL"
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,21 @@ class WriteResult:
     session_id: str | None
     message: str
     outcome_unknown: bool = False  # sent, but no answer: it may or may not have been done
+    answer: Mapping[str, Any] | None = None  # the session object Zuddl answered with
+    refused_fields: frozenset[str] = frozenset()  # the body fields a 400 named
+
+
+@dataclass(frozen=True)
+class ProbeAnswer:
+    """One raw answer, for ``doctor``: what came back, without judging it."""
+
+    status: int
+    data: Any
+    headers: Mapping[str, str]
+
+
+class QuotaSpent(ApiError):
+    """A 429 asking to wait longer than the run may: the daily quota is used up."""
 
 
 def check_base_url(url: str) -> str:
@@ -136,16 +159,18 @@ class ZuddlClient:
         base_url: str,
         api_key: Secret,
         *,
-        reference_field: str = "referenceId",
         timeout_s: float = 30.0,
         rate_limit: float = 10.0,
         concurrency: int = 8,
         retry: RetryPolicy = RetryPolicy(),
         transport: httpx.AsyncBaseTransport | None = None,
+        auth_scheme: str = "raw",
+        max_retry_after_s: float = 300.0,
     ) -> None:
         self.base_url = check_base_url(base_url)
-        self.reference_field = reference_field
         self.retry = retry
+        self.auth_scheme = auth_scheme
+        self.max_retry_after_s = max_retry_after_s
         self._key = api_key
         self._concurrency = concurrency
         # One token at a time, evenly spaced: a burst would spend the server's bucket at once.
@@ -192,13 +217,15 @@ class ZuddlClient:
                 await self._limiter.acquire()
             self.calls += 1
             response = await self._http.request(
-                method, path, headers={"Authorization": self._key.reveal()}, **kwargs
+                method, path, headers={"Authorization": self._authorization()}, **kwargs
             )
             if response.status_code != 429:
                 self._spacing = self._spacing * 0.9 if self._spacing >= MIN_SPACING_S else 0.0
                 return response
             self.rate_limited += 1
             wait = _retry_after(response)
+            if wait > self.max_retry_after_s:
+                raise _quota_spent(wait)
             now = time.monotonic()
             if now - self._slowed_at >= 1.0:  # the 429s of one burst count once
                 self._slowed_at = now
@@ -212,6 +239,10 @@ class ZuddlClient:
             )
             await asyncio.sleep(wait)
         return response
+
+    def _authorization(self, scheme: str | None = None) -> str:
+        key = self._key.reveal()
+        return f"Bearer {key}" if (scheme or self.auth_scheme) == "bearer" else key
 
     async def _idempotent(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """GET and PUT may be repeated safely: retry 5xx and lost connections."""
@@ -267,39 +298,99 @@ class ZuddlClient:
 
     async def get_event(self, event_id: str) -> EventInfo:
         data = await self._get(f"/v1/events/{event_id}")
+        if not isinstance(data, dict):
+            raise ApiError(f"Zuddl answered GET /v1/events/{event_id} with no event details.")
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return str(value) if value not in (None, "") else None
+
         return EventInfo(
-            str(data.get("id", event_id)), str(data.get("name", "")), data.get("timezone")
+            text("id") or event_id,
+            text("name") or "",
+            text("timezone"),
+            text("eventFormat"),
+            text("startDate"),
+            text("endDate"),
         )
 
+    async def _page_at(self, link: str, size: int) -> Any:
+        """GET a ``pagination.next`` link: same host only (it carries the key), size kept."""
+        base = urlsplit(self.base_url)
+        target = urlsplit(urljoin(self.base_url + "/", link))
+        if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+            raise ApiError(
+                f"Zuddl's list pointed to another address ({target.scheme}://{target.netloc}); "
+                "the API key is not sent there."
+            )
+        query = dict(parse_qsl(target.query))
+        query.setdefault("size", str(size))
+        return await self._get(f"{target.path}?{urlencode(query)}")
+
     async def _all_pages(self, path: str, expected: int = 0) -> list[dict[str, Any]]:
-        """Every page; the pages ``expected`` items need are fetched at once, within limits."""
-        gate = asyncio.Semaphore(self._concurrency)
+        """Every item, following ``pagination.next`` until it is null or absent.
 
-        async def page(number: int) -> Any:
-            async with gate:
-                return await self._get(path, {"page": number, "size": PAGE_SIZE})
+        A short page is not the end (a server may cap the size silently); a link or a page
+        seen before is (a server that loops). Pages are numbered in the sandbox and, by the
+        docs' example, in Zuddl: then the pages ``expected`` items need are fetched at once.
+        """
+        first = await self._get(path, {"page": 1, "size": PAGE_SIZE})
+        pages, size = [first], len(_items(first)) or PAGE_SIZE
+        link = _next_link(first)
+        if link and "page=2" in link and expected > size:
+            gate = asyncio.Semaphore(self._concurrency)
 
-        def more(data: Any) -> bool:
-            has_next = bool((data.get("pagination") or {}).get("next"))
-            return has_next and len(data.get("data") or []) == PAGE_SIZE
+            async def page(number: int) -> Any:
+                async with gate:
+                    return await self._get(path, {"page": number, "size": size})
 
-        # Page 1 alone first: an empty event (a first import) costs one call, not forty.
-        pages = [await page(1)]
-        count = -(-expected // PAGE_SIZE)
-        if more(pages[0]) and count > 1:
-            pages += await asyncio.gather(*(page(n) for n in range(2, count + 1)))
-        while more(pages[-1]):
-            pages.append(await page(len(pages) + 1))
-        return [item for data in pages for item in (data.get("data") or [])]
+            more = await asyncio.gather(*(page(n) for n in range(2, -(-expected // size) + 1)))
+            pages += more
+            link = None if any(not _items(p) for p in more) else _next_link(pages[-1])
+        visited: set[str] = set()
+        while link and link not in visited and len(pages) < MAX_PAGES:
+            visited.add(link)
+            data = await self._page_at(link, size)
+            if not _items(data):
+                break
+            pages.append(data)
+            link = _next_link(data)
+        seen: set[str] = set()
+        items = []
+        for data in pages:
+            for item in _items(data):
+                key = str(item.get("id", "")).lower()
+                if key and key in seen:
+                    continue  # a page served twice, or an item that moved between pages
+                seen.add(key)
+                items.append(item)
+        return items
 
     async def list_locations(self, event_id: str) -> dict[str, str]:
         """Location name, as the event spells it -> location ID."""
         items = await self._all_pages(f"/v1/events/{event_id}/locations")
-        return {str(i["name"]): str(i["id"]) for i in items if i.get("name")}
+        return {str(i["name"]): str(i["id"]) for i in items if i.get("name") and i.get("id")}
 
-    async def list_sessions(self, event_id: str, expected: int = 0) -> list[RemoteSession]:
-        items = await self._all_pages(f"/v1/events/{event_id}/sessions", expected)
-        return [remote_session(item) for item in items]
+    async def list_sessions(self, event_id: str, expected: int = 0) -> Listing:
+        return listing(await self._all_pages(f"/v1/events/{event_id}/sessions", expected))
+
+    async def probe(self, path: str, *, scheme: str | None = None) -> ProbeAnswer:
+        """One GET, no retry, for ``doctor``; unreachable is an ``ApiError``."""
+        try:
+            response = await self._http.get(
+                path, headers={"Authorization": self._authorization(scheme)}
+            )
+        except httpx.TransportError as exc:
+            raise ApiError(
+                f"Cannot reach the Zuddl API at {self.base_url}: {_transport_reason(exc)}. "
+                "Check the address and your network."
+            ) from exc
+        self.calls += 1
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        return ProbeAnswer(response.status_code, data, dict(response.headers))
 
     async def create_session(self, event_id: str, body: Mapping[str, Any]) -> WriteResult:
         """Never retried blindly: an unanswered create may have happened (``outcome_unknown``)."""
@@ -336,30 +427,86 @@ class ZuddlClient:
                 f"Could not update: Zuddl answered {response.status_code}, "
                 f"{self.retry.attempts} times.",
             )
-        return self._written(response, "updated")
+        result = self._written(response, "updated")
+        if result.outcome_unknown and 200 <= response.status_code < 300:
+            # A PUT names its session: a 2xx without a session object still did the update.
+            return WriteResult(response.status_code, session_id, "")
+        return result
 
     def _written(self, response: httpx.Response, verb: str) -> WriteResult:
         self._refused(response)
-        if response.status_code in (200, 201):
-            return WriteResult(response.status_code, str(response.json()["id"]), "")
-        if response.status_code >= 500:
+        status = response.status_code
+        if 200 <= status < 300:
+            try:
+                answer = response.json()
+            except ValueError:
+                answer = None
+            if isinstance(answer, dict) and answer.get("id"):
+                return WriteResult(status, str(answer["id"]), "", answer=answer)
             return WriteResult(
-                response.status_code,
+                status,
                 None,
-                f"Zuddl answered {response.status_code}; the session may or may not have "
-                f"been {verb}.",
+                f"Zuddl answered {status} without the session's ID; the session may or may "
+                f"not have been {verb}.",
+                True,
+            )
+        if status >= 500:
+            return WriteResult(
+                status,
+                None,
+                f"Zuddl answered {status}; the session may or may not have been {verb}.",
                 True,
             )
         return WriteResult(
-            response.status_code, None, f"Zuddl refused this session: {_api_reason(response)}."
+            status,
+            None,
+            f"Zuddl refused this session: {_api_reason(response)}.",
+            refused_fields=_error_fields(response),
         )
 
 
-def _retry_after(response: httpx.Response) -> float:
+def _error_fields(response: httpx.Response) -> frozenset[str]:
     try:
-        return max(0.1, min(float(response.headers.get("Retry-After", "1")), 120.0))
+        data = response.json()
     except ValueError:
+        return frozenset()
+    errors = data.get("errors") if isinstance(data, dict) else None
+    return frozenset(str(k) for k in errors) if isinstance(errors, dict) else frozenset()
+
+
+def _items(data: Any) -> list[dict[str, Any]]:
+    items = data.get("data") if isinstance(data, dict) else None
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def _next_link(data: Any) -> str | None:
+    paging = data.get("pagination") if isinstance(data, dict) else None
+    link = paging.get("next") if isinstance(paging, dict) else None
+    return link if isinstance(link, str) and link.strip() else None
+
+
+def _quota_spent(wait: float) -> QuotaSpent:
+    hours = wait / 3600
+    when = time.strftime("%H:%M UTC", time.gmtime(time.time() + wait))
+    span = f"about {hours:.0f} hours" if hours >= 1.5 else f"about {wait / 60:.0f} minutes"
+    return QuotaSpent(
+        f"Zuddl's request quota is used up: it asks to wait {span} (until about {when}). "
+        "Nothing more was sent; run the import again after that."
+    )
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """Seconds to wait: a number, or an HTTP date (both are allowed by RFC 9110)."""
+    raw = response.headers.get("Retry-After", "1").strip()
+    try:
+        return max(0.1, float(raw))
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
         return 1.0
+    return max(0.1, moment.timestamp() - time.time())
 
 
 def _transport_reason(exc: httpx.TransportError) -> str:

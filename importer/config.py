@@ -34,7 +34,7 @@ FIELDS = (
 DEFAULT_BASE_URL = "https://api.zuddl.com"
 MAX_DURATION_MIN = 366 * 24 * 60
 # The contract's two names of the reference field; one setting picks what is sent.
-REFERENCE_FIELDS = ("referenceId", "externalRefId")
+REFERENCE_FIELDS = ("auto", "referenceId", "externalRefId")
 
 
 class Secret:
@@ -75,7 +75,9 @@ class Settings:
     event_id: str | None = None
     base_url: str = DEFAULT_BASE_URL
     api_key_env: str = "ZUDDL_API_KEY"
-    reference_field: str = "referenceId"
+    # "auto": learned from what the event lists, else from the answer to the first create.
+    reference_field: str = "auto"
+    auth_scheme: Literal["raw", "bearer"] = "raw"  # the docs show the raw key; Bearer exists
     sheet: str | None = None
     results: Path | None = None
     rate_limit: float = 10.0
@@ -90,6 +92,10 @@ class Settings:
     retry_attempts: int = 6
     retry_deadline_s: float = 120.0
     lock_dir: Path | None = None
+    # An unanswered create may still commit: look it up no sooner than this after sending.
+    lookup_grace_s: float = 30.0
+    # A 429 asking to wait longer than this (a spent daily quota) stops the run.
+    max_retry_after_s: float = 300.0
     mapping: MappingOptions = MappingOptions()
     key_from_file: Secret | None = field(default=None, repr=False)  # api_key in a private file
 
@@ -123,9 +129,15 @@ class Settings:
             )
         if self.reference_field not in REFERENCE_FIELDS:
             raise UsageError(
-                f'reference_field must be "referenceId" or "externalRefId", '
+                f'reference_field must be "auto", "referenceId" or "externalRefId", '
                 f'not "{self.reference_field}".'
             )
+        if self.auth_scheme not in ("raw", "bearer"):
+            raise UsageError(f'auth_scheme must be "raw" or "bearer", not "{self.auth_scheme}".')
+        if not (0 <= self.lookup_grace_s < math.inf):
+            raise UsageError("lookup_grace must be 0 or more seconds.")
+        if not (0 < self.max_retry_after_s < math.inf):
+            raise UsageError("max_retry_after must be more than 0 seconds.")
         if self.concurrency < 1:
             raise UsageError("concurrency must be at least 1.")
         if not (0 <= self.rate_limit < math.inf):
@@ -212,6 +224,9 @@ _TOP_KEYS = {
     "retry_attempts": ("retry_attempts", int),
     "retry_deadline": ("retry_deadline_s", (int, float)),
     "lock_dir": ("lock_dir", str),
+    "auth_scheme": ("auth_scheme", str),
+    "lookup_grace": ("lookup_grace_s", (int, float)),
+    "max_retry_after": ("max_retry_after_s", (int, float)),
 }
 _MAPPING_KEYS = {
     "timezone": ("timezone", str),

@@ -65,19 +65,26 @@ class Journal:
 
     def confirmed(self) -> dict[str, str]:
         """Reference -> session ID of every write earlier runs confirmed for this event."""
-        found: dict[str, str] = {}
-        try:
-            lines = self.path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            return found
-        for line in lines:
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:  # a line cut short by a kill: everything before holds
-                continue
-            if entry.get("event") == self.event_id and entry.get("reference"):
-                found[str(entry["reference"])] = str(entry["session"])
+        return read_journal(self.path, self.event_id)
+
+
+def read_journal(path: Path, event_id: str) -> dict[str, str]:
+    """Reference -> session ID of every write the journal at ``path`` confirmed for the event."""
+    found: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, NotADirectoryError):
         return found
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImporterError(f'Cannot read the journal "{path}": {exc}.') from exc
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:  # a line cut short by a kill: everything before holds
+            continue
+        if isinstance(entry, dict) and entry.get("event") == event_id and entry.get("reference"):
+            found[str(entry["reference"])] = str(entry["session"])
+    return found
 
 
 def event_lock(base_url: str, event_id: str, lock_dir: Path | None) -> FileLock:

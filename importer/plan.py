@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -138,11 +138,23 @@ def wanted(draft: Draft, parent: str | None) -> dict[str, object]:
     }
 
 
-def differences(remote: RemoteSession, target: Mapping[str, object]) -> tuple[Change, ...]:
+def _comparable(field: str, value: object) -> object:
+    """Spelling that does not change the session compares equal: IDs in any case, tags in
+    any order (times are already UTC text of one precision on both sides)."""
+    if field in ("location_id", "parent") and isinstance(value, str):
+        return value.lower()
+    if field == "tags" and isinstance(value, tuple):
+        return frozenset(value)
+    return value
+
+
+def differences(
+    remote: RemoteSession, target: Mapping[str, object], compared: Iterable[str] = COMPARED
+) -> tuple[Change, ...]:
     return tuple(
         Change(f, getattr(remote, f), target[f])
-        for f in COMPARED
-        if getattr(remote, f) != target[f]
+        for f in compared
+        if _comparable(f, getattr(remote, f)) != _comparable(f, target[f])
     )
 
 
@@ -152,6 +164,7 @@ def build_plan(
     existing: Mapping[str, RemoteSession] | None = None,
     invalid_refs: Mapping[str, int] | None = None,
     mode: Mode = "sync",
+    compared: Iterable[str] = COMPARED,
 ) -> Plan:
     """Order ``mapped.drafts`` into creates and updates, parents first.
 
@@ -218,7 +231,9 @@ def build_plan(
                 f"a session in the event.{hint} Check the spelling, or leave Parent empty.",
             )
     _refuse_loops(drafts, parent_of, fail)
-    return _order(drafts, problems, invalid, parent_of, outside, existing, mode, derived)
+    return _order(
+        drafts, problems, invalid, parent_of, outside, existing, mode, derived, tuple(compared)
+    )
 
 
 def _refuse_loops(
@@ -249,6 +264,7 @@ def _order(
     existing: Mapping[str, RemoteSession],
     mode: Mode,
     derived: frozenset[int],
+    compared: tuple[str, ...],
 ) -> Plan:
     remote_of = {
         d.row: existing[d.reference_id]
@@ -293,7 +309,7 @@ def _order(
             steps.append(Step(draft, wave, "create", parent_row, parent_id))
             continue
         target = wanted(draft, parent_id if parent_row is None else _NEW_PARENT)
-        changes = differences(remote, target)
+        changes = differences(remote, target, compared)
         if not changes:
             unchanged[draft.row] = (remote.id, "")
         elif mode == "create-only":

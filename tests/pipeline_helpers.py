@@ -51,8 +51,14 @@ def write_xlsx(
 
 def settings_for(sandbox: SandboxHandle, **overrides: Any) -> Settings:
     mapping = MappingOptions(**overrides.pop("mapping", {}))
+    # A lost create is looked up 2 s after it was sent (30 s by default): longer than the
+    # late-commit profile's 1.5 s, short enough for a quick suite.
     base = Settings(
-        event_id=sandbox.event_id, base_url=sandbox.base_url, rate_limit=0, mapping=mapping
+        event_id=sandbox.event_id,
+        base_url=sandbox.base_url,
+        rate_limit=0,
+        mapping=mapping,
+        lookup_grace_s=2.0,
     )
     return base.with_overrides(**overrides)
 
@@ -108,5 +114,7 @@ def run_command(agenda: Path, base_url: str, *flags: str) -> list[str]:
         base_url,
         "--rate-limit",
         "0",
+        "--lookup-grace",
+        "2",
         *flags,
     ]

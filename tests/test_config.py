@@ -23,9 +23,10 @@ from importer.errors import ExitCode, UsageError
 
 EVENT = "5a2db0c5-de30-4e7e-8a1d-000000000001"
 KNOWN = (
-    "agenda, api_key, api_key_env, base_url, columns, concurrency, defaults, event, lock_dir, "
-    "log_file, log_format, max_changes, mode, rate_limit, reference_field, results, "
-    "retry_attempts, retry_deadline, sheet, skip_invalid, timeout"
+    "agenda, api_key, api_key_env, auth_scheme, base_url, columns, concurrency, defaults, "
+    "event, lock_dir, log_file, log_format, lookup_grace, max_changes, max_retry_after, mode, "
+    "rate_limit, reference_field, results, retry_attempts, retry_deadline, sheet, "
+    "skip_invalid, timeout"
 )
 KNOWN_DEFAULTS = "date, date_order, duration_minutes, location, timezone"
 FIELDS = (
@@ -132,7 +133,7 @@ def test_no_file_and_an_empty_file_give_the_defaults(tmp_path: Path) -> None:
     assert empty.base_url == DEFAULT_BASE_URL == "https://api.zuddl.com"
     assert (empty.api_key_env, empty.reference_field, empty.mode) == (
         "ZUDDL_API_KEY",
-        "referenceId",
+        "auto",
         "sync",
     )
     assert (empty.rate_limit, empty.concurrency, empty.timeout_s) == (10.0, 8, 30.0)
@@ -406,7 +407,7 @@ ERRORS = [
     # checked values
     (
         'reference_field = "sourceId"\n',
-        'reference_field must be "referenceId" or "externalRefId", not "sourceId".',
+        'reference_field must be "auto", "referenceId" or "externalRefId", not "sourceId".',
     ),
     ('mode = "update"\n', 'mode must be "sync" or "create-only", not "update".'),
     ('mode = "Sync"\n', 'mode must be "sync" or "create-only", not "Sync".'),

@@ -58,8 +58,9 @@ def test_second_run_of_the_same_sheet_makes_no_write(
     assert second.exit_code == ExitCode.OK
     assert second.counts == {Status.UNCHANGED: 7}
     assert writes(after) == writes(before)
-    # Only reads: locations (the sheet names rooms) and one page of sessions.
-    assert second.api_calls == 2
+    # Only reads: the event (zone, format), locations (the sheet names rooms) and one page
+    # of sessions.
+    assert second.api_calls == 3
     results = read_results(second.results_path)
     assert {r["Status"] for r in results} == {"unchanged"}
     assert {r["Zuddl Session ID"] for r in results} == {s["id"] for s in sandbox.sessions()}

@@ -77,7 +77,7 @@ def test_cli_sandbox_answers_the_readme_curl_create(
     )
     created = json.loads(done.stdout)
     assert created["title"] == "Opening keynote"
-    assert created["referenceId"] == "KEY-1"
+    assert created["externalRefId"] == "KEY-1"
     assert created["startDateTime"] == "2026-03-14T09:00:00Z"
     proc.terminate()
     out, _ = proc.communicate(timeout=10)

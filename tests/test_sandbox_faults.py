@@ -21,7 +21,7 @@ def body(ref: str = "R1", **extra: Any) -> dict[str, Any]:
         "title": f"Session {ref}",
         "startDateTime": "2026-03-14T09:00:00Z",
         "endDateTime": "2026-03-14T09:45:00Z",
-        "referenceId": ref,
+        "externalRefId": ref,
         **extra,
     }
 
@@ -160,7 +160,7 @@ def test_fault_settings_are_validated(sandbox: SandboxHandle) -> None:
         assert response.status_code == 400, payload
     assert sandbox.admin.post("/_sandbox/faults", json={"explode": 1}).json()["errors"] == {
         "faults": "unknown setting 'explode'; known: daily_quota, drop_rate, error_rate, "
-        "jitter_ms, latency_ms, max_concurrent, rate_limit, seed, slow_ms, slow_rate, "
+        "jitter_ms, latency_ms, max_concurrent, profile, rate_limit, seed, slow_ms, slow_rate, "
         "throttle_rate"
     }
     current = sandbox.admin.get("/_sandbox/faults").json()
@@ -238,7 +238,7 @@ def test_sqlite_db_keeps_sessions_across_restarts(tmp_path: Any) -> None:
     ):
         listed = c.get(SESSIONS).json()["data"]
         third = c.post(SESSIONS, json=body("D")).json()
-    assert [(s["referenceId"], s["title"]) for s in listed] == [
+    assert [(s["externalRefId"], s["title"]) for s in listed] == [
         ("P", "Renamed"),
         ("C", "Session C"),
     ]

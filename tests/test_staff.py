@@ -665,7 +665,7 @@ def test_validate_without_key_does_not_refuse_a_parent_already_in_the_event(
                 "title": "Track: Data",
                 "startDateTime": "2026-06-10T07:00:00Z",
                 "endDateTime": "2026-06-10T10:00:00Z",
-                "referenceId": "TRK-1",
+                "externalRefId": "TRK-1",
             },
         ).raise_for_status()
     write_agenda(tmp_path / "p.xlsx", [session_row("A-1", parent="TRK-1")])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ipaddress
 import json
 from datetime import UTC, datetime
@@ -11,11 +12,12 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
 from importer.sandbox.limits import Limits, Stats, retry_after_seconds
+from importer.sandbox.profiles import PROFILES, QUOTA_RETRY_AFTER_S, Profile, profile
 from importer.sandbox.settings import Event, SandboxSettings
 from importer.sandbox.store import Store, to_json
 from importer.sandbox.validation import (
@@ -42,6 +44,21 @@ class SandboxState:
         self.stats = Stats()
         self.keys = {key: True for key in settings.api_keys}
         self.keys.update({key: False for key in settings.read_only_keys})
+        self.creates_received = 0  # the profiles' "every Nth create" count
+        self.late: set[asyncio.TimerHandle] = set()  # commits still to come (late-commit)
+
+    @property
+    def profile(self) -> Profile:
+        return profile(self.limits.faults.profile)
+
+    def reset(self) -> None:
+        for handle in self.late:
+            handle.cancel()
+        self.late.clear()
+        self.creates_received = 0
+        self.store.reset()
+        self.stats.reset()
+        self.limits.reset()
 
 
 def problem(
@@ -135,6 +152,14 @@ class SandboxApp:
             return problem(401, "Unauthorized", "The API key is not valid.")
         if scope["method"] in _WRITE_METHODS and not state.keys[key]:
             return problem(403, "Forbidden", "The API key does not have the WRITE scope.")
+        if state.profile.quota_spent:
+            state.stats.rate_limited += 1
+            return problem(
+                429,
+                "Too Many Requests",
+                "The daily request quota is used up.",
+                headers={"Retry-After": str(QUOTA_RETRY_AFTER_S)},
+            )
         quota_wait = state.limits.quota_wait(key)
         if quota_wait is not None:
             state.stats.rate_limited += 1
@@ -237,13 +262,15 @@ def _paged(request: Request, path: str, items: list[Any], total: int, page: int,
 
 async def get_event(request: Request) -> Response:
     event = _event(request)
+    played = _state(request).profile
     return JSONResponse(
         {
             "id": event.id,
             "name": event.name,
-            "timezone": event.timezone,
+            "timezone": played.event_timezone or event.timezone,
             "startDate": event.start_date,
             "endDate": event.end_date,
+            "eventFormat": played.event_format,
         }
     )
 
@@ -267,14 +294,19 @@ async def list_locations(request: Request) -> Response:
 async def list_sessions(request: Request) -> Response:
     event = _event(request)
     page, size = parse_paging(dict(request.query_params))
-    records, total = _state(request).store.page(event.id, page, size)
-    items = [to_json(r, event) for r in records]
+    played = _state(request).profile
+    size = min(size, played.page_cap or size)
+    records, total = _state(request).store.page(event.id, page, size, played.order)
+    items = [to_json(r, event, played) for r in records]
     path = f"/v1/events/{event.id}/sessions"
     return JSONResponse(_paged(request, path, items, total, page, size))
 
 
 def _checked_body(request: Request, event: Event, body: Any, session_id: str | None) -> Any:
-    parsed = validate_session(body)
+    played = _state(request).profile
+    parsed = validate_session(body, played)
+    if played.virtual:  # the contract: capacity is ignored for virtual sessions
+        parsed = dataclasses.replace(parsed, capacity=None)
     if parsed.location_id and parsed.location_id not in {p.id for p in event.locations}:
         raise Invalid({"locationId": "no location with this ID in the event"})
     parent = parsed.parent_session_id
@@ -293,18 +325,43 @@ def _checked_body(request: Request, event: Event, body: Any, session_id: str | N
     return parsed
 
 
+_GATEWAY_TIMEOUT = "<html><body><h1>504 Gateway Time-out</h1></body></html>"
+_HTML_PAGE = "<!DOCTYPE html><html><body><p>Session saved.</p></body></html>"
+
+
 async def create_session(request: Request) -> Response:
     event = _event(request)
     parsed = _checked_body(request, event, await _json(request), None)
     state = _state(request)
-    record = state.store.create(event.id, parsed)
-    state.stats.creates_committed += 1
-    return JSONResponse(to_json(record, event), status_code=201)
+    played = state.profile
+    state.creates_received += 1
+    n = state.creates_received
+
+    def commit() -> dict[str, Any]:
+        record = state.store.create(event.id, parsed)
+        state.stats.creates_committed += 1
+        return record
+
+    if played.late_commit_every and n % played.late_commit_every == 0:
+
+        def later() -> None:
+            state.late.discard(handle)
+            commit()
+
+        handle = asyncio.get_running_loop().call_later(played.late_commit_s, later)
+        state.late.add(handle)
+        return HTMLResponse(_GATEWAY_TIMEOUT, status_code=504)
+    answer = to_json(commit(), event, played)
+    if played.no_id_every and n % played.no_id_every == 1:
+        del answer["id"]
+    elif played.no_id_every and n % played.no_id_every == 2:
+        return HTMLResponse(_HTML_PAGE, status_code=200)
+    return JSONResponse(answer, status_code=201)
 
 
 async def get_session(request: Request) -> Response:
     event = _event(request)
-    return JSONResponse(to_json(_session(request, event), event))
+    return JSONResponse(to_json(_session(request, event), event, _state(request).profile))
 
 
 async def update_session(request: Request) -> Response:
@@ -314,7 +371,7 @@ async def update_session(request: Request) -> Response:
     state = _state(request)
     updated = state.store.update(event.id, record["id"], parsed)
     state.stats.updates_committed += 1
-    return JSONResponse(to_json(updated, event))
+    return JSONResponse(to_json(updated, event, state.profile))
 
 
 async def speakers(request: Request) -> Response:
@@ -323,7 +380,7 @@ async def speakers(request: Request) -> Response:
     items = validate_speakers(await _json(request))
     store = _state(request).store
     updated = store.change_speakers(event.id, record["id"], items, add=request.method == "POST")
-    return JSONResponse(to_json(updated, event))
+    return JSONResponse(to_json(updated, event, _state(request).profile))
 
 
 async def files(request: Request) -> Response:
@@ -331,7 +388,7 @@ async def files(request: Request) -> Response:
     record = _session(request, event)
     items = validate_files(await _json(request))
     updated = _state(request).store.add_files(event.id, record["id"], items)
-    return JSONResponse(to_json(updated, event))
+    return JSONResponse(to_json(updated, event, _state(request).profile))
 
 
 # --- inspection, for tests and benchmarks (loopback only, no key) -------------------------
@@ -350,15 +407,14 @@ def _loopback(request: Request) -> None:
 async def admin_sessions(request: Request) -> Response:
     _loopback(request)
     event = _event(request)
-    return JSONResponse([to_json(r, event) for r in _state(request).store.all(event.id)])
+    # The sandbox's own view: the stored reference under both names, whatever is played.
+    lenient = PROFILES["lenient"]
+    return JSONResponse([to_json(r, event, lenient) for r in _state(request).store.all(event.id)])
 
 
 async def admin_reset(request: Request) -> Response:
     _loopback(request)
-    state = _state(request)
-    state.store.reset()
-    state.stats.reset()
-    state.limits.reset()
+    _state(request).reset()
     return JSONResponse({"reset": True})
 
 

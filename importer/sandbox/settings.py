@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import SandboxError
+from importer.sandbox.profiles import DEFAULT_PROFILE, profile
 
 #: The event a sandbox serves when none is asked for, so a demo needs no setup.
 DEMO_EVENT_ID = "5a2db0c5-de30-4e7e-8a1d-000000000001"
@@ -53,6 +54,7 @@ class Faults:
     slow_rate: float = 0.0
     slow_ms: float = 30_000.0
     seed: int = 0
+    profile: str = DEFAULT_PROFILE  # which variant of the API to play (profiles.py)
 
     def updated(self, changes: dict[str, Any]) -> Faults:
         """A copy with ``changes`` applied; unknown names or bad values raise ``ValueError``."""
@@ -61,6 +63,9 @@ class Faults:
         for name, value in changes.items():
             if name not in known:
                 raise ValueError(f"unknown setting {name!r}; known: {', '.join(sorted(known))}")
+            if name == "profile":
+                clean[name] = profile(str(value)).name
+                continue
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"{name} must be a number")
             if name.endswith("_rate") and name != "rate_limit" and not 0 <= value <= 1:

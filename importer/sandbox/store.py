@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from importer.sandbox.profiles import EVIDENCE, Profile
 from importer.sandbox.settings import Event
 from importer.sandbox.validation import SessionBody, format_utc
 
@@ -94,9 +95,13 @@ class Store:
             self._persist(event_id, record)
             return record
 
-    def page(self, event_id: str, page: int, size: int) -> tuple[list[Record], int]:
+    def page(
+        self, event_id: str, page: int, size: int, order: str = "created"
+    ) -> tuple[list[Record], int]:
         with self._lock:
             records = list(self._sessions[event_id].values())
+        if order == "start":  # a new session lands mid-list and shifts the pages after it
+            records.sort(key=lambda r: (r["startDateTime"], r["id"]))
         return records[(page - 1) * size : page * size], len(records)
 
     def all(self, event_id: str) -> list[Record]:
@@ -138,36 +143,40 @@ def _record(session_id: str, seq: int, body: SessionBody) -> Record:
     }
 
 
-def to_json(record: Record, event: Event) -> dict[str, Any]:
-    """The session object of the contract, with both names of the reference field."""
+def to_json(record: Record, event: Event, profile: Profile = EVIDENCE) -> dict[str, Any]:
+    """The session object of the contract, with the names and spelling the profile plays."""
+
+    def ident(value: str | None) -> str | None:
+        return value.upper() if value and profile.upper_ids else value
+
     location = []
     for place in event.locations:
         if place.id == record["locationId"]:
             location.append(
                 {
-                    "locationId": place.id,
+                    "locationId": ident(place.id),
                     "locationName": place.name,
                     "type": place.type,
                     "link": place.map_link,
                 }
             )
     capacity = record["capacity"]
-    return {
-        "id": record["id"],
+    answer: dict[str, Any] = {
+        "id": ident(record["id"]),
         "title": record["title"],
         "description": record["description"],
         "startDateTime": record["startDateTime"],
         "endDateTime": record["endDateTime"],
         "location": location,
-        "speakers": [{"speakerId": s["speakerId"], "url": None} for s in record["speakers"]],
+        "speakers": [{"speakerId": ident(s["speakerId"]), "url": None} for s in record["speakers"]],
         "sponsors": [],
         "files": list(record["files"]),
         "tags": list(record["tags"]),
-        "availableSpots": capacity,
-        "totalCapacity": capacity,
-        # No attendee registers in the sandbox, so every seat is still free.
-        "remainingCapacity": capacity,
-        "referenceId": record["referenceId"],
-        "externalRefId": record["referenceId"],
-        "parentSessionId": record["parentSessionId"],
+        "parentSessionId": ident(record["parentSessionId"]),
     }
+    for key in profile.capacity_keys:
+        # No attendee registers in the sandbox, so every seat is still free.
+        answer[key] = capacity
+    for name in profile.answers:
+        answer[name] = record["referenceId"]
+    return answer

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from importer.sandbox.profiles import EVIDENCE, REFERENCE_NAMES, Profile
+
 EVENT_ID_RE = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 )
@@ -21,6 +23,19 @@ _UUID_RE = re.compile(
 _UTC_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?Z$")
 _URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
+_BODY_FIELDS = frozenset(
+    {
+        "title",
+        "startDateTime",
+        "endDateTime",
+        "description",
+        "locationId",
+        "totalCapacity",
+        "availableSpots",
+        "parentSessionId",
+        "tags",
+    }
+)
 MAX_TITLE = 500
 MAX_PAGE_SIZE = 50
 DEFAULT_PAGE_SIZE = 10
@@ -99,11 +114,19 @@ def _optional_str(body: dict[str, Any], name: str, errors: dict[str, str]) -> st
     return None
 
 
-def validate_session(body: Any) -> SessionBody:
-    """Check a create/update body; raise ``Invalid`` with every bad field at once."""
+def validate_session(body: Any, profile: Profile = EVIDENCE) -> SessionBody:
+    """Check a create/update body; raise ``Invalid`` with every bad field at once.
+
+    A reference name the profile does not keep is an unknown field: dropped without a word,
+    or refused, as the profile says (the real API's choice is undocumented).
+    """
     if not isinstance(body, dict):
         raise Invalid({"body": "must be a JSON object"})
     errors: dict[str, str] = {}
+    if profile.unknown_fields == "reject":
+        for name in body:
+            if name not in _BODY_FIELDS and name not in profile.keeps:
+                errors[str(name)] = "is not a known field"
 
     title = body.get("title")
     if title is None:
@@ -135,9 +158,9 @@ def validate_session(body: Any) -> SessionBody:
     total = _optional_int(body, "totalCapacity", errors)
     spots = _optional_int(body, "availableSpots", errors)
 
-    reference = _optional_str(body, "referenceId", errors)
-    legacy = _optional_str(body, "externalRefId", errors)
-    if reference is not None and legacy is not None and reference != legacy:
+    kept = [_optional_str(body, name, errors) for name in REFERENCE_NAMES if name in profile.keeps]
+    sent = [value for value in kept if value is not None]
+    if len(set(sent)) > 1:
         errors["referenceId"] = "differs from externalRefId; send one of them"
     parent = _optional_str(body, "parentSessionId", errors)
 
@@ -160,7 +183,7 @@ def validate_session(body: Any) -> SessionBody:
         location_id=location.lower() if location else None,
         # The contract: totalCapacity takes precedence over the deprecated availableSpots.
         capacity=total if total is not None else spots,
-        reference_id=reference if reference is not None else legacy,
+        reference_id=sent[0] if sent else None,
         parent_session_id=parent,
         tags=tags,
     )

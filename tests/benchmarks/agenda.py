@@ -171,7 +171,7 @@ def session_body(row: AgendaRow, location_id: str, parent_id: str | None) -> dic
         "description": row.description,
         "locationId": location_id,
         "totalCapacity": row.capacity,
-        "referenceId": row.reference,
+        "externalRefId": row.reference,
         "tags": [t.strip() for t in row.tags.split(";") if t.strip()],
     }
     if parent_id is not None:
