@@ -153,6 +153,8 @@ class Dispatcher:
 
     async def create(self, step: Step) -> WriteResult:
         self.sends[step.draft.row] += 1
+        if self.journal is not None:
+            self.journal.intend(step.draft.row, step.draft.reference_id)
         return await self.client.create_session(self.event_id, self.body(step, self.naming.name))
 
     async def send(self, step: Step) -> None:
@@ -169,8 +171,10 @@ class Dispatcher:
                 self.naming.check_answer(step.draft, result)
         if result.session_id is not None:
             await self.done(step, result.session_id, result.status)
-        else:
-            self.fail(step, result.status, result.message)
+            return
+        if step.action == "create" and self.journal is not None:
+            self.journal.refused(step.draft.row, step.draft.reference_id)
+        self.fail(step, result.status, result.message)
 
     async def probe(self, step: Step) -> None:
         """The first create, alone, while the reference field's name is still a guess."""

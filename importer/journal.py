@@ -7,6 +7,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -63,6 +64,31 @@ class Journal:
             self._file.flush()
             os.fsync(self._file.fileno())
 
+    def intend(self, row: int, reference: str | None) -> None:
+        """Written before a create goes out: a run killed while a create was in flight tells
+        the next run to give that create time to commit before it lists the event. Flushed,
+        not fsync'd: it must outlive the process, not the machine."""
+        assert self._file is not None
+        entry = {
+            "at": round(time.time(), 3),
+            "run": self.run_id,
+            "event": self.event_id,
+            "row": row,
+            "reference": reference,
+            "action": "sending",
+        }
+        with self._lock:
+            self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._file.flush()
+
+    def refused(self, row: int, reference: str | None) -> None:
+        """A create Zuddl answered with a refusal: nothing to wait for at the next run."""
+        assert self._file is not None
+        entry = {"event": self.event_id, "row": row, "reference": reference, "action": "refused"}
+        with self._lock:
+            self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._file.flush()
+
     def confirmed(self) -> dict[str, str]:
         """Reference -> session ID of every write earlier runs confirmed for this event."""
         return read_journal(self.path, self.event_id)
@@ -71,20 +97,42 @@ class Journal:
 def read_journal(path: Path, event_id: str) -> dict[str, str]:
     """Reference -> session ID of every write the journal at ``path`` confirmed for the event."""
     found: dict[str, str] = {}
+    for entry in _entries(path, event_id):
+        if entry.get("reference") and entry.get("session"):
+            found[str(entry["reference"])] = str(entry["session"])
+    return found
+
+
+def last_unconfirmed_send(path: Path, event_id: str) -> float | None:
+    """When (epoch seconds) the latest create that no later line confirmed was sent: a run
+    killed mid-create. Such a create may still commit (a gateway answers 504 and the backend
+    goes on), so the next run waits out the grace period from then before listing."""
+    sent: dict[str, float] = {}
+    for entry in _entries(path, event_id):
+        ref, at = str(entry.get("reference") or ""), entry.get("at")
+        if entry.get("action") == "sending" and isinstance(at, int | float):
+            sent[ref] = float(at)
+        elif entry.get("session") or entry.get("action") == "refused":
+            sent.pop(ref, None)
+    return max(sent.values(), default=None)
+
+
+def _entries(path: Path, event_id: str) -> list[dict[str, object]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (FileNotFoundError, NotADirectoryError):
-        return found
+        return []
     except (OSError, UnicodeDecodeError) as exc:
         raise ImporterError(f'Cannot read the journal "{path}": {exc}.') from exc
+    entries = []
     for line in lines:
         try:
             entry = json.loads(line)
         except json.JSONDecodeError:  # a line cut short by a kill: everything before holds
             continue
-        if isinstance(entry, dict) and entry.get("event") == event_id and entry.get("reference"):
-            found[str(entry["reference"])] = str(entry["session"])
-    return found
+        if isinstance(entry, dict) and entry.get("event") == event_id:
+            entries.append(entry)
+    return entries
 
 
 def event_lock(base_url: str, event_id: str, lock_dir: Path | None) -> FileLock:

@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 import dataclasses
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -21,7 +22,13 @@ from importer.columns import is_known_header, match_columns
 from importer.config import Secret, Settings
 from importer.dispatch import Dispatcher, Progress, Verification
 from importer.errors import ApiError, ExitCode, ImporterError, SafetyStop, UsageError
-from importer.journal import Journal, event_lock, journal_path, read_journal
+from importer.journal import (
+    Journal,
+    event_lock,
+    journal_path,
+    last_unconfirmed_send,
+    read_journal,
+)
 from importer.loader import Table, load_table
 from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.naming import Naming
@@ -229,6 +236,22 @@ async def _read_event(
     )
 
 
+async def _wait_for_killed_creates(
+    results_path: Path, settings: Settings, notes: list[str]
+) -> None:
+    """A run killed while creates were in flight: they may still commit, so the event is
+    listed only once the grace period since the last of them has passed."""
+    assert settings.event_id is not None
+    sent = last_unconfirmed_send(journal_path(results_path), settings.event_id)
+    wait = 0.0 if sent is None else sent + settings.lookup_grace_s - time.time()
+    if wait > 0:
+        notes.append(
+            f"An earlier run stopped while creates were unanswered; waited {wait:.0f} s for "
+            "them to arrive in Zuddl before reading the event."
+        )
+        await asyncio.sleep(wait)
+
+
 def _check_pinned_name(setting: str, listed: Listing) -> None:
     """A pinned name that the event's own sessions contradict would duplicate everything."""
     shown = listed.names_valued
@@ -270,6 +293,7 @@ async def _plan_and_send(
     timezone = settings.mapping.timezone
     if client is not None and settings.event_id is not None:
         journaled = read_journal(journal_path(results_path), settings.event_id)
+        await _wait_for_killed_creates(results_path, settings, notes)
         state = await _read_event(client, settings, table, journaled)
         timezone = state.timezone
         notes.extend(state.notes)
