@@ -20,13 +20,14 @@ from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import is_known_header, match_columns
 from importer.config import Secret, Settings, check_timezone
 from importer.dispatch import Dispatcher, Progress, Verification
+from importer.download import AgendaSource, fetch_agenda
 from importer.errors import ExitCode, ImporterError, SafetyStop, UsageError
 from importer.journal import Journal, event_lock, journal_path
 from importer.loader import Table, load_table
 from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.outcomes import before_sending, hold, row_warnings
 from importer.plan import Plan, RemoteSession, build_plan
-from importer.results import Outcome, Status, default_results_path, write_results
+from importer.results import Outcome, Status, write_results
 
 log = logging.getLogger("zuddl_import")
 RUN_ID: contextvars.ContextVar[str] = contextvars.ContextVar("run_id", default="")
@@ -46,7 +47,7 @@ _DONE = (Status.CREATED, Status.UPDATED, Status.UNCHANGED, Status.PLANNED)
 
 @dataclass(frozen=True)
 class ImportRequest:
-    agenda: Path | None
+    agenda: Path | str | None  # a str is a link (https://...): downloaded first
     settings: Settings
     api_key: Secret | None = None
     dry_run: bool = False
@@ -55,6 +56,7 @@ class ImportRequest:
     write_results: bool = True
     write_back: bool = False  # also save AGENDA.imported.xlsx: the user's workbook + IDs
     verification: Verification = field(default_factory=Verification)
+    on_source: Callable[[AgendaSource], None] | None = None  # told where the agenda came from
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,14 @@ async def _run_import(request: ImportRequest) -> ImportReport:
             f'"{settings.event_id}" is not an event ID. An event ID looks like '
             "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
         )
+    # A link becomes a local copy next to the results; an unchanged sheet is only compared.
+    source = await fetch_agenda(agenda, settings, dry_run=request.dry_run)
+    if source.unchanged:
+        request = dataclasses.replace(request, dry_run=True, write_results=False)
+    if request.on_source is not None:
+        request.on_source(source)
+    agenda, results_path = source.path, source.results
     table = load_agenda(agenda, settings)
-    results_path = settings.results or default_results_path(agenda)
     log.info(
         "run start",
         extra={
@@ -172,6 +180,7 @@ async def _run_import(request: ImportRequest) -> ImportReport:
             },
         },
     )
+    source.settle(report.exit_code)
     return report
 
 
