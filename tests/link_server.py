@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 CHUNK = b"x" * 65536
+CSV = "text/csv; charset=utf-8"
 
 
 @dataclass

@@ -7,7 +7,6 @@ import asyncio
 import io
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +18,7 @@ from importer.errors import ApiError, ExitCode, ImporterError, InputFileError, U
 from importer.limits import Limits
 from importer.links import download_form
 from tests.conftest import SandboxHandle
-from tests.link_server import Answer, LinkServer, link_server
+from tests.link_server import CSV, Answer, LinkServer
 from tests.pipeline_helpers import (
     HEADERS,
     by_reference,
@@ -31,23 +30,8 @@ from tests.pipeline_helpers import (
 )
 
 ENV = {k: v for k, v in os.environ.items() if k != "ZUDDL_API_KEY"}
-CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz"
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[LinkServer]:
-    with link_server() as server:
-        yield server
-
-
-@pytest.fixture
-def link(_server: LinkServer) -> LinkServer:
-    _server.routes.clear()
-    _server.seen.clear()
-    _server.posts.clear()
-    return _server
 
 
 def csv_bytes(tmp_path: Path, rows: int = 3) -> bytes:
