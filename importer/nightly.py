@@ -51,8 +51,7 @@ def agenda_headers(raw: object, name: str) -> dict[str, str]:
         if not isinstance(variable, str) or not _VARIABLE.match(variable):
             raise UsageError(
                 f'{where}: "{header}" must name the environment variable holding its value '
-                f'(like "AGENDA_TOKEN"), not {shown(variable)}. The value itself never goes '
-                "in the config file."
+                '(like "AGENDA_TOKEN"); the value itself never goes in the config file.'
             )
     return dict(raw)
 

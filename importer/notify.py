@@ -104,7 +104,7 @@ def summary_of_report(
         code,
         MEANING.get(code, "failed"),
         settings.event_id,
-        agenda_label(agenda),
+        agenda_label(agenda if agenda is not None else settings.agenda),
         report.run_id,
         {s.value: report.counts[s] for s in Status if report.counts.get(s)},
         [_problem_line(p) for p in problems[:PROBLEMS_SHOWN]],
@@ -120,7 +120,11 @@ def summary_of_error(
 ) -> RunSummary:
     """A run that stopped before it had a report: a bad file, an unreachable API, a bug."""
     return RunSummary(
-        code, MEANING.get(code, "failed"), settings.event_id, agenda_label(agenda), error=message
+        code,
+        MEANING.get(code, "failed"),
+        settings.event_id,
+        agenda_label(agenda if agenda is not None else settings.agenda),
+        error=message,
     )
 
 
@@ -146,12 +150,12 @@ def deliver(summary: RunSummary, settings: Settings) -> list[str]:
         failures += _post(notify, text)
     if notify.command:
         failures += _run_command(notify, settings, payload, text, summary)
-    for failure in failures:
-        log.warning(
-            "notification failed", extra={"event": "notify_failed", "data": {"why": failure}}
-        )
+    for failure in failures:  # the run's ID too: the run itself has ended by now
+        data = {"run": summary.run, "why": failure}
+        log.warning("notification failed", extra={"event": "notify_failed", "data": data})
     if not failures:
-        log.info("notified", extra={"event": "notified", "data": {"exit_code": summary.exit_code}})
+        data = {"run": summary.run, "exit_code": summary.exit_code}
+        log.info("notified", extra={"event": "notified", "data": data})
     return failures
 
 
