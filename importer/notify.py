@@ -154,8 +154,8 @@ def deliver(summary: RunSummary, settings: Settings) -> list[str]:
         data = {"run": summary.run, "why": failure}
         log.warning("notification failed", extra={"event": "notify_failed", "data": data})
     if not failures:
-        data = {"run": summary.run, "exit_code": summary.exit_code}
-        log.info("notified", extra={"event": "notified", "data": data})
+        done = {"run": summary.run, "exit_code": summary.exit_code}
+        log.info("notified", extra={"event": "notified", "data": done})
     return failures
 
 
