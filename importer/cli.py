@@ -223,7 +223,8 @@ def run(
                 write_back=write_back,
             )
         sys.exit(code)
-    key = _key(settings, needed=not dry_run)
+    with console.notify_on_error(settings, agenda):  # no key at 02:30 is news too
+        key = _key(settings, needed=not dry_run)
     sys.exit(
         console.run_and_report(
             agenda, settings, key, dry_run=dry_run, progress=not no_progress, write_back=write_back

@@ -5,10 +5,12 @@ Kept apart from cli.py so the click layer stays thin; tqdm is used here and neve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Never
@@ -19,8 +21,8 @@ from tqdm import tqdm
 
 from importer.config import Secret, Settings
 from importer.download import AgendaSource
-from importer.errors import ImporterError, UsageError
-from importer.notify import deliver, exit_code_of, summary_of_error, summary_of_report
+from importer.errors import ExitCode, ImporterError, UsageError
+from importer.notify import deliver, summary_of_error, summary_of_report
 from importer.plan import Plan
 from importer.results import Outcome, Status
 from importer.runner import ImportReport, ImportRequest, run_import
@@ -200,11 +202,8 @@ def run_and_report(
         on_source=on_source,
     )
     try:
-        report = run_import(request)
-    except (Exception, KeyboardInterrupt) as exc:  # a word to [notify], then as before
-        message = exc.message if isinstance(exc, ImporterError) else type(exc).__name__
-        _warn(deliver(summary_of_error(exit_code_of(exc), message, settings, agenda), settings))
-        raise
+        with notify_on_error(settings, agenda):
+            report = run_import(request)
     finally:
         if bar is not None:
             bar.close()
@@ -244,6 +243,25 @@ def show_edits_in_zuddl(plan: Plan) -> None:
         "to the sheet, unless the sheet is edited to match.",
         err=True,
     )
+
+
+@contextlib.contextmanager
+def notify_on_error(settings: Settings, agenda: Path | str | None) -> Iterator[None]:
+    """A run that ends in an error (no key, a bad file, an unreachable API, a bug) is news for
+    [notify] too; the error then goes on to main(), which prints it and picks the exit code."""
+    try:
+        yield
+    except (Exception, KeyboardInterrupt) as exc:
+        if isinstance(exc, ImporterError):
+            code, message = int(exc.exit_code), exc.message
+        elif isinstance(exc, click.ClickException):
+            code, message = int(ExitCode.USAGE), exc.format_message()
+        elif isinstance(exc, KeyboardInterrupt | click.exceptions.Abort):
+            code, message = int(ExitCode.INTERRUPTED), "Interrupted."
+        else:
+            code, message = int(ExitCode.INTERNAL), f"Internal error ({type(exc).__name__})."
+        _warn(deliver(summary_of_error(code, message, settings, agenda), settings))
+        raise
 
 
 def _warn(failures: list[str]) -> None:

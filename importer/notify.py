@@ -23,7 +23,6 @@ import httpx
 
 from importer.config import Settings
 from importer.drafts import Problem
-from importer.errors import ExitCode
 from importer.links import is_link, safe_address, shown_link
 from importer.nightly import NotifySettings
 from importer.results import Status
@@ -229,11 +228,3 @@ def _run_command(
     if done.returncode != 0:
         return [f"the notification command {program} exited {done.returncode}"]
     return []
-
-
-def exit_code_of(exc: BaseException) -> int:
-    """The exit code main() gives an exception that ends a run."""
-    code = getattr(exc, "exit_code", None)
-    if isinstance(code, ExitCode):
-        return int(code)
-    return int(ExitCode.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else ExitCode.INTERNAL)

@@ -64,7 +64,7 @@ def write_config(
 
 
 def run_nightly(
-    config: Path, sandbox: SandboxHandle, link: LinkServer
+    config: Path, sandbox: SandboxHandle, link: LinkServer, *, key: bool = True
 ) -> subprocess.CompletedProcess[str]:
     env = {
         **ENV,
@@ -72,6 +72,8 @@ def run_nightly(
         "AGENDA_TOKEN": LINK_TOKEN,
         "HOOK_URL": link.base_url + HOOK_PATH,
     }
+    if not key:
+        del env["ZUDDL_API_KEY"]
     return subprocess.run(
         [sys.executable, "-m", "importer", "run", "--config", str(config), "--no-progress"],
         capture_output=True,
@@ -206,6 +208,22 @@ def test_an_undeliverable_notification_never_changes_the_exit_code(
         "the webhook (127.0.0.1) answered 500 Internal Server Error",
         "the notification command page-someone was not found",
     ]
+
+
+def test_a_missing_key_at_night_is_news_too(
+    sandbox: SandboxHandle, link: LinkServer, tmp_path: Path
+) -> None:
+    done = run_nightly(write_config(tmp_path, sandbox, link), sandbox, link, key=False)
+    error = (
+        "No API key: set the environment variable ZUDDL_API_KEY to your Zuddl API key (created "
+        "for Backend usage, with WRITE scope)."
+    )
+    assert (done.returncode, done.stderr) == (2, f"Error: {error}\n")
+    assert [post["body"]["text"] for post in link.posts] == [
+        f"zuddl-import: bad usage, configuration or file (exit 2), event {sandbox.event_id}, "
+        f"agenda 127.0.0.1.\n{error}"
+    ]
+    assert link.seen[0].path == HOOK_PATH  # nothing was downloaded
 
 
 @pytest.mark.parametrize(
