@@ -11,6 +11,7 @@ is then only compared with the event, nothing is written.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -34,6 +35,7 @@ from importer.results import default_results_path
 
 log = logging.getLogger("zuddl_import")
 MAX_REDIRECTS = 10
+RETRY_WAITS = (2.0, 10.0)  # seconds before the second and the third try
 CHUNK = 64 * 1024
 
 
@@ -188,6 +190,28 @@ Answer = tuple[Path, str, str | None, str | None]  # copy, sha256, ETag, Last-Mo
 
 
 async def _download(
+    url: str,
+    headers: dict[str, str],
+    last: SheetVersion | None,
+    results: Path,
+    timeout_s: float,
+    limits: Limits,
+) -> Answer | None:
+    """The download, tried again after a lost connection, a timeout, a 429 or a 5xx: a sheet
+    host's bad second at 02:30 should not cost the night's import."""
+    for wait in (*RETRY_WAITS, None):
+        try:
+            return await _get(url, headers, last, results, timeout_s, limits)
+        except ApiError as exc:
+            if wait is None:
+                raise
+            data = {"link": shown_link(url), "why": exc.message, "wait_s": wait}
+            log.warning("download retried", extra={"event": "download_retry", "data": data})
+            await asyncio.sleep(wait)
+    raise AssertionError("unreachable")  # the last try returns or raises
+
+
+async def _get(
     url: str,
     headers: dict[str, str],
     last: SheetVersion | None,

@@ -28,6 +28,7 @@ class Answer:
     etag: str | None = None  # 304 when the request's If-None-Match matches
     endless: bool = False  # stream until the client hangs up
     needs: dict[str, str] = field(default_factory=dict)  # headers required, else 403
+    then: Answer | None = None  # the answer to the next requests, after this one
 
 
 @dataclass
@@ -64,6 +65,8 @@ def _handler(link: LinkServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             link.seen.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}))
             answer = link.routes.get(self.path)
+            if answer is not None and answer.then is not None:
+                link.routes[self.path] = answer.then
             if answer is None:
                 self._reply(404, b"not here", {"Content-Type": "text/plain"})
             elif any(self.headers.get(k) != v for k, v in answer.needs.items()):

@@ -345,13 +345,31 @@ def test_a_sign_in_page_is_refused_from_its_content_type(
     ],
 )
 def test_refusals_by_the_host(
-    link: LinkServer, tmp_path: Path, status: int, error: type[ImporterError], message: str
+    link: LinkServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    status: int,
+    error: type[ImporterError],
+    message: str,
 ) -> None:
+    monkeypatch.setattr("importer.download.RETRY_WAITS", (0.0, 0.0))
     link.serve("/agenda", Answer(status=status, body=b"no", headers={"Content-Type": "text/plain"}))
     with pytest.raises(error) as caught:
         fetch(f"{link.base_url}/agenda", tmp_path / "agenda.results.xlsx")
     assert caught.value.message == message
+    assert len(link.seen) == (3 if status == 503 else 1)  # a host's bad moment is tried again
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_moment_of_the_host_is_tried_again(
+    link: LinkServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("importer.download.RETRY_WAITS", (0.0, 0.0))
+    good = Answer(body=csv_bytes(tmp_path), headers={"Content-Type": CSV})
+    link.serve("/agenda", Answer(status=502, body=b"gateway", then=good))
+    source = fetch(f"{link.base_url}/agenda", tmp_path / "agenda.results.xlsx")
+    assert source.path.read_bytes() == good.body  # type: ignore[attr-defined]
+    assert link.paths() == ["/agenda", "/agenda"]
 
 
 def test_the_file_checks_apply_to_a_download(link: LinkServer, tmp_path: Path) -> None:
