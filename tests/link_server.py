@@ -26,6 +26,7 @@ class Answer:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None  # 304 when the request's If-None-Match matches
+    last_modified: str | None = None  # 304 when If-Modified-Since is this (no ETag sent)
     endless: bool = False  # stream until the client hangs up
     needs: dict[str, str] = field(default_factory=dict)  # headers required, else 403
     then: Answer | None = None  # the answer to the next requests, after this one
@@ -73,12 +74,20 @@ def _handler(link: LinkServer) -> type[BaseHTTPRequestHandler]:
                 self._reply(403, b"<html>sign in</html>", {"Content-Type": "text/html"})
             elif answer.etag is not None and self.headers.get("If-None-Match") == answer.etag:
                 self._reply(304, b"", {"ETag": answer.etag})
+            elif (
+                answer.last_modified is not None
+                and "If-None-Match" not in self.headers
+                and self.headers.get("If-Modified-Since") == answer.last_modified
+            ):
+                self._reply(304, b"", {"Last-Modified": answer.last_modified})
             elif answer.endless:
                 self._endless(answer)
             else:
                 headers = dict(answer.headers)
                 if answer.etag is not None:
                     headers["ETag"] = answer.etag
+                if answer.last_modified is not None:
+                    headers["Last-Modified"] = answer.last_modified
                 self._reply(answer.status, answer.body, headers)
 
         def do_POST(self) -> None:

@@ -111,6 +111,22 @@ def test_an_unchanged_sheet_is_only_compared_with_the_event(
     assert json.loads(state.read_text(encoding="utf-8"))["etag"] == '"v2"'
 
 
+def test_last_modified_alone_is_enough(
+    sandbox: SandboxHandle, link: LinkServer, tmp_path: Path
+) -> None:
+    stamp = "Sun, 29 Nov 2026 18:04:00 GMT"
+    body = sheet(tmp_path, numbered_rows(2))
+    answer = Answer(body=body, headers={"Content-Type": CSV}, last_modified=stamp)
+    url = link.serve("/agenda.csv", answer)
+    results = tmp_path / "agenda.results.xlsx"
+    assert counts(run_link(sandbox, url, results)) == {"created": 2}
+    again = run_link(sandbox, url, results)
+    last = link.seen[-1].headers
+    assert (last.get("if-modified-since"), "if-none-match" in last) == (stamp, False)
+    assert counts(again) == {"unchanged": 2}
+    assert writes(sandbox) == 2
+
+
 def test_the_same_bytes_without_validators_count_as_unchanged(
     sandbox: SandboxHandle, link: LinkServer, tmp_path: Path
 ) -> None:
