@@ -16,7 +16,7 @@ from importer.config import Settings
 from importer.download import fetch_agenda
 from importer.errors import ApiError, ExitCode, ImporterError, InputFileError, UsageError
 from importer.limits import Limits
-from importer.links import download_form
+from importer.links import download_form, suffix_from_answer
 from tests.conftest import SandboxHandle
 from tests.link_server import CSV, Answer, LinkServer
 from tests.pipeline_helpers import (
@@ -125,6 +125,22 @@ MB = 1024 * 1024
 )
 def test_sharing_links_become_download_links(link: str, sheet: str | None, download: str) -> None:
     assert download_form(link, sheet) == download
+
+
+@pytest.mark.parametrize(
+    ("content_type", "disposition", "suffix"),
+    [
+        (XLSX, None, ".xlsx"),  # the link ends in .csv: the answer decides, not the link
+        ("text/csv", 'attachment; filename="Agenda.xlsx"', ".xlsx"),  # the file name wins
+        ("application/octet-stream", None, None),  # neither says: the bytes will decide
+        ("application/vnd.oasis.opendocument.spreadsheet", None, ".ods"),
+        ("text/tab-separated-values", "inline", ".tsv"),
+    ],
+)
+def test_the_file_type_comes_from_the_answer(
+    content_type: str, disposition: str | None, suffix: str | None
+) -> None:
+    assert suffix_from_answer("https://x.example/agenda.csv", content_type, disposition) == suffix
 
 
 # --- imports from a link ----------------------------------------------------------------------
