@@ -10,7 +10,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -108,10 +108,30 @@ def sandbox(**opts: Any) -> None:
     serve(settings, host=opts["host"], port=opts["port"])
 
 
+if TYPE_CHECKING:  # generic since click 8.4; older ones are not subscriptable at run time
+    _ParamType = click.ParamType[Path | str]
+else:
+    _ParamType = click.ParamType
+
+
+class _Agenda(_ParamType):
+    """A file, or a link (https://...) to download it from; a link is kept as it is typed,
+    since a path would fold its "//"."""
+
+    name = "agenda"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Path | str:
+        from importer.links import is_link
+
+        if isinstance(value, Path):
+            return value
+        return str(value).strip() if is_link(str(value)) else Path(value)
+
+
 def _mapping_options(command: Any) -> Any:
     """The options that say how to read the sheet and where it goes: shared by commands."""
     options = [
-        click.argument("agenda", required=False, type=click.Path(dir_okay=False, path_type=Path)),
+        click.argument("agenda", required=False, type=_Agenda()),
         click.option("--event", "event_id", help="Zuddl event ID (a UUID)."),
         click.option("--sheet", help="Sheet to read (default: the first)."),
         click.option(
@@ -175,7 +195,7 @@ def _mapping_options(command: Any) -> Any:
     help="Also save AGENDA.imported.xlsx: your workbook with status and IDs added.",
 )
 def run(
-    agenda: Path | None,
+    agenda: Path | str | None,
     config: Path | None,
     dry_run: bool,
     sandbox: bool,
@@ -223,7 +243,8 @@ def run(
                 write_back=write_back,
             )
         sys.exit(code)
-    key = _key(settings, needed=not dry_run)
+    with console.notify_on_error(settings, agenda):  # no key at 02:30 is news too
+        key = _key(settings, needed=not dry_run)
     sys.exit(
         console.run_and_report(
             agenda, settings, key, dry_run=dry_run, progress=not no_progress, write_back=write_back
@@ -233,7 +254,7 @@ def run(
 
 @cli.command()
 @_mapping_options
-def validate(agenda: Path | None, config: Path | None, **flags: Any) -> None:
+def validate(agenda: Path | str | None, config: Path | None, **flags: Any) -> None:
     """Check AGENDA without importing; write AGENDA.checked.xlsx with the problems marked.
 
     No API key is needed; with --event and ZUDDL_API_KEY set, location names and parents
@@ -258,7 +279,7 @@ def template(out: Path) -> None:
 
 @cli.command()
 @_mapping_options
-def plan(agenda: Path | None, config: Path | None, **flags: Any) -> None:
+def plan(agenda: Path | str | None, config: Path | None, **flags: Any) -> None:
     """Show what a run would do: creates, updates (field by field), unchanged. Sends nothing."""
     from importer import console
     from importer.config import load_settings

@@ -14,6 +14,8 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from importer.errors import UsageError
+from importer.links import is_link
+from importer.nightly import NotifySettings, parse_extras
 from importer.tomlwords import KIND_WORDS, plain_toml_error, shown
 
 DateOrder = Literal["mdy", "dmy", "ymd"]
@@ -84,7 +86,7 @@ class Settings:
     concurrency: int = 8
     timeout_s: float = 30.0
     skip_invalid: bool = False
-    agenda: Path | None = None
+    agenda: Path | str | None = None  # a str is a link (https://...), downloaded first
     mode: Literal["sync", "create-only"] = "sync"
     max_changes: str | None = None  # "50" or "10%": a safety rail for nightly runs
     log_file: Path | None = None
@@ -98,6 +100,9 @@ class Settings:
     max_retry_after_s: float = 300.0
     mapping: MappingOptions = MappingOptions()
     key_from_file: Secret | None = field(default=None, repr=False)  # api_key in a private file
+    # A private agenda link's request headers: header name -> the variable holding its value.
+    agenda_headers: Mapping[str, str] = field(default_factory=dict)
+    notify: NotifySettings | None = None  # [notify]: who hears of a run, and when
 
     def with_overrides(self, **changes: Any) -> Settings:
         """Flags win over the config file; a flag left out (None) keeps the file's value."""
@@ -318,7 +323,7 @@ def _take(table: Mapping[str, Any], keys: dict[str, tuple[str, Any]], where: str
 
 
 def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
-    known = set(_TOP_KEYS) | {"columns", "defaults", "api_key"}
+    known = set(_TOP_KEYS) | {"columns", "defaults", "api_key", "agenda_headers", "notify"}
     unknown = sorted(set(raw) - known)
     if unknown:
         key = unknown[0]
@@ -330,7 +335,7 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
     top = _take(raw, _TOP_KEYS, name)
     # Paths in the file are relative to the file, so a scheduled run works from any folder.
     for key in ("results", "agenda", "log_file", "lock_dir"):
-        if key in top:
+        if key in top and not (key == "agenda" and is_link(top[key])):
             top[key] = base / Path(top[key]).expanduser()
     if "max_changes" in top:
         top["max_changes"] = str(top["max_changes"])
@@ -368,4 +373,4 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
                 f"Fields are: {', '.join(FIELDS)}."
             )
     mapping = MappingOptions(columns=dict(columns), **low)
-    return Settings(mapping=mapping, **top).checked()
+    return Settings(mapping=mapping, **top, **parse_extras(raw, name)).checked()

@@ -5,10 +5,12 @@ Kept apart from cli.py so the click layer stays thin; tqdm is used here and neve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Never
@@ -18,7 +20,9 @@ import click
 from tqdm import tqdm
 
 from importer.config import Secret, Settings
-from importer.errors import UsageError
+from importer.download import AgendaSource
+from importer.errors import ExitCode, ImporterError, UsageError
+from importer.notify import deliver, summary_of_error, summary_of_report
 from importer.plan import Plan
 from importer.results import Outcome, Status
 from importer.runner import ImportReport, ImportRequest, run_import
@@ -101,7 +105,7 @@ def setup_logging(settings: Settings) -> None:
     logger.setLevel(logging.INFO)
 
 
-def plan_and_report(agenda: Path | None, settings: Settings, key: Secret | None) -> int:
+def plan_and_report(agenda: Path | str | None, settings: Settings, key: Secret | None) -> int:
     report = run_import(ImportRequest(agenda, settings, key, dry_run=True, write_results=False))
     show_plan(report.plan, dry_run=True)
     show_changes(report.plan)
@@ -153,7 +157,7 @@ def print_created(report: ImportReport) -> None:
 
 
 def run_and_report(
-    agenda: Path | None,
+    agenda: Path | str | None,
     settings: Settings,
     key: Secret | None,
     *,
@@ -164,10 +168,22 @@ def run_and_report(
 ) -> int:
     bar: tqdm[Never] | None = None
     use_bar = progress and sys.stderr.isatty()
+    unchanged = False
+
+    def on_source(source: AgendaSource) -> None:
+        nonlocal unchanged
+        unchanged = source.unchanged and not dry_run
+        if source.link is not None:
+            click.echo(f"Agenda downloaded from {source.link}: {source.path}")
+        if unchanged:
+            click.echo(
+                "The sheet is unchanged since the last run: the event is only checked for "
+                "edits made in Zuddl, and nothing is written."
+            )
 
     def on_plan(plan: Plan) -> None:
         nonlocal bar
-        show_plan(plan, dry_run)
+        show_plan(plan, dry_run or unchanged)
         if use_bar and not dry_run and plan.steps:
             bar = tqdm(total=len(plan.steps), unit="session", file=sys.stderr, leave=False)
 
@@ -176,10 +192,18 @@ def run_and_report(
             bar.update(1)
 
     request = ImportRequest(
-        agenda, settings, key, dry_run, on_outcome, on_plan, write_back=write_back
+        agenda,
+        settings,
+        key,
+        dry_run,
+        on_outcome,
+        on_plan,
+        write_back=write_back,
+        on_source=on_source,
     )
     try:
-        report = run_import(request)
+        with notify_on_error(settings, agenda):
+            report = run_import(request)
     finally:
         if bar is not None:
             bar.close()
@@ -196,14 +220,56 @@ def run_and_report(
         )
     if report.interrupted:
         click.echo("Interrupted: rows not sent are marked in the results sheet.", err=True)
-    click.echo(f"{'Dry run' if dry_run else 'Done'}: {report.summary}.")
-    click.echo(f"Results: {report.results_path}")
+    if unchanged:
+        show_edits_in_zuddl(report.plan)
+    click.echo(f"{'Dry run' if dry_run else 'Checked' if unchanged else 'Done'}: {report.summary}.")
+    click.echo(f"Results{' (of the last run)' * unchanged}: {report.results_path}")
     if report.written_back is not None:
         click.echo(f"Your workbook with status and Zuddl IDs: {report.written_back}")
+    _warn(deliver(summary_of_report(report, settings, agenda, unchanged=unchanged), settings))
     return int(report.exit_code)
 
 
-def validate_and_report(agenda: Path | None, settings: Settings, key: Secret | None) -> int:
+def show_edits_in_zuddl(plan: Plan) -> None:
+    """An unchanged sheet whose sessions differ from the event: they were edited in Zuddl."""
+    if not plan.steps:
+        return
+    rows = ", ".join(str(step.draft.row) for step in plan.steps[:20])
+    count = len(plan.steps)
+    click.echo(
+        f"Note: {_count(count, 'session')} of the event differ{'s' * (count == 1)} from the "
+        f"sheet (rows {rows}{', ...' * (count > 20)}): edited or deleted in Zuddl since the "
+        "last run. Nothing was written; the next run after the sheet changes sets them back "
+        "to the sheet, unless the sheet is edited to match.",
+        err=True,
+    )
+
+
+@contextlib.contextmanager
+def notify_on_error(settings: Settings, agenda: Path | str | None) -> Iterator[None]:
+    """A run that ends in an error (no key, a bad file, an unreachable API, a bug) is news for
+    [notify] too; the error then goes on to main(), which prints it and picks the exit code."""
+    try:
+        yield
+    except (Exception, KeyboardInterrupt) as exc:
+        if isinstance(exc, ImporterError):
+            code, message = int(exc.exit_code), exc.message
+        elif isinstance(exc, click.ClickException):
+            code, message = int(ExitCode.USAGE), exc.format_message()
+        elif isinstance(exc, KeyboardInterrupt | click.exceptions.Abort):
+            code, message = int(ExitCode.INTERRUPTED), "Interrupted."
+        else:
+            code, message = int(ExitCode.INTERNAL), f"Internal error ({type(exc).__name__})."
+        _warn(deliver(summary_of_error(code, message, settings, agenda), settings))
+        raise
+
+
+def _warn(failures: list[str]) -> None:
+    for failure in failures:
+        click.echo(f"Warning: the notification was not delivered: {failure}.", err=True)
+
+
+def validate_and_report(agenda: Path | str | None, settings: Settings, key: Secret | None) -> int:
     from importer.workbook import checked_path, write_checked
 
     report = run_import(ImportRequest(agenda, settings, key, dry_run=True, write_results=False))

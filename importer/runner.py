@@ -21,6 +21,7 @@ from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import is_known_header, match_columns
 from importer.config import Secret, Settings
 from importer.dispatch import Dispatcher, Progress, Verification
+from importer.download import AgendaSource, fetch_agenda
 from importer.errors import ApiError, ExitCode, ImporterError, SafetyStop, UsageError
 from importer.journal import (
     Journal,
@@ -34,7 +35,7 @@ from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.naming import Naming
 from importer.outcomes import before_sending, hold, row_warnings
 from importer.plan import COMPARED, Plan, RemoteSession, build_plan
-from importer.results import Outcome, Status, default_results_path, write_results
+from importer.results import Outcome, Status, write_results
 from importer.wire import Listing
 from importer.zones import event_zone
 
@@ -56,7 +57,7 @@ _DONE = (Status.CREATED, Status.UPDATED, Status.UNCHANGED, Status.PLANNED)
 
 @dataclass(frozen=True)
 class ImportRequest:
-    agenda: Path | None
+    agenda: Path | str | None  # a str is a link (https://...): downloaded first
     settings: Settings
     api_key: Secret | None = None
     dry_run: bool = False
@@ -65,6 +66,7 @@ class ImportRequest:
     write_results: bool = True
     write_back: bool = False  # also save AGENDA.imported.xlsx: the user's workbook + IDs
     verification: Verification | None = None  # default: Verification(settings.lookup_grace_s)
+    on_source: Callable[[AgendaSource], None] | None = None  # told where the agenda came from
 
 
 @dataclass(frozen=True)
@@ -126,8 +128,14 @@ async def _run_import(request: ImportRequest) -> ImportReport:
             f'"{settings.event_id}" is not an event ID. An event ID looks like '
             "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
         )
+    # A link becomes a local copy next to the results; an unchanged sheet is only compared.
+    source = await fetch_agenda(agenda, settings, dry_run=request.dry_run)
+    if source.unchanged:
+        request = dataclasses.replace(request, dry_run=True, write_results=False)
+    if request.on_source is not None:
+        request.on_source(source)
+    agenda, results_path = source.path, source.results
     table = load_agenda(agenda, settings)
-    results_path = settings.results or default_results_path(agenda)
     log.info(
         "run start",
         extra={
@@ -183,6 +191,7 @@ async def _run_import(request: ImportRequest) -> ImportReport:
             },
         },
     )
+    source.settle(report.exit_code)
     return report
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from importer.sandbox import DEMO_API_KEY, DEMO_EVENT_ID, Faults, SandboxSettings, run_sandbox
 from importer.sandbox.settings import demo_event
+from tests.link_server import LinkServer, link_server
 
 OTHER_EVENT_ID = "0b7e0a52-91c4-4d3e-9f6b-2a4c1d8e7f30"
 READ_ONLY_KEY = "read-only-secret"
@@ -67,3 +68,18 @@ def _sandbox_server() -> Iterator[SandboxHandle]:
 def sandbox(_sandbox_server: SandboxHandle) -> SandboxHandle:
     _sandbox_server.reset()
     return _sandbox_server
+
+
+@pytest.fixture(scope="session")
+def _link_server() -> Iterator[LinkServer]:
+    with link_server() as server:
+        yield server
+
+
+@pytest.fixture
+def link(_link_server: LinkServer) -> LinkServer:
+    """A plain-HTTP server on 127.0.0.1 playing the sheet hosts and a webhook receiver."""
+    _link_server.routes.clear()
+    _link_server.seen.clear()
+    _link_server.posts.clear()
+    return _link_server

@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 
 from importer.config import Secret, load_settings
+from importer.links import download_form
 from importer.runner import ImportRequest, run_import
 from importer.sandbox import DEMO_EVENT_ID
 from tests.conftest import SandboxHandle
+from tests.link_server import Answer, LinkServer
 from tests.pipeline_helpers import by_reference, read_results, write_csv
 
 NIGHTLY = Path(__file__).resolve().parent.parent / "examples" / "nightly"
@@ -28,6 +30,7 @@ ENV_FILE = "/etc/zuddl-import.env"
 PROGRAM = "/opt/zuddl-import/.venv/bin/zuddl-import"
 # The sheet as the agenda's owner keeps it: French headers mapped in [columns], day/month
 # dates (date_order = "dmy"), times in Berlin (timezone), a column the import must ignore.
+SHEET_ID = "1NightlySheetIdForTests_0123"
 HEADERS = ["Reference ID", "Intitulé", "Date", "Start Time", "End Time", "Salle", "Speaker notes"]
 ROOMS = ["Main Hall", "Room 101", "Room 102", "Workshop Room"]
 ROWS = [
@@ -43,11 +46,12 @@ def set_line(text: str, key: str, value: str) -> str:
     return changed
 
 
-def operator_copy(folder: Path, sandbox: SandboxHandle) -> Path:
-    """nightly.toml pointed at the sandbox, with its agenda and its writable files beside it."""
+def operator_copy(folder: Path, sandbox: SandboxHandle, link: LinkServer) -> Path:
+    """nightly.toml pointed at the sandbox and at a sheet served by the link server, with its
+    writable files beside it."""
     text = set_line(CONFIG_TEXT, "base_url", f'"{sandbox.base_url}"')
     text = set_line(text, "event", f'"{sandbox.event_id}"')
-    text = set_line(text, "agenda", '"agenda.csv"')
+    text = set_line(text, "agenda", f'"{link.base_url}/spreadsheets/d/{SHEET_ID}/edit#gid=0"')
     # /var/lib/zuddl-import and /var/log/zuddl-import, made by systemd on a server
     text = set_line(text, "results", '"state/agenda.results.xlsx"')
     text = set_line(text, "lock_dir", '"state"')
@@ -86,7 +90,8 @@ def test_sample_config_has_all_a_scheduled_run_needs() -> None:
     assert settings.event_id == DEMO_EVENT_ID
     assert settings.base_url == "https://api.zuddl.com"
     assert settings.api_key_env == "ZUDDL_API_KEY"
-    assert settings.agenda == NIGHTLY / "agenda.xlsx"  # relative to the config file
+    assert isinstance(settings.agenda, str)  # a link, downloaded by every run
+    assert download_form(settings.agenda).startswith("https://docs.google.com/spreadsheets/d/")
     assert settings.results == Path("/var/lib/zuddl-import/agenda.results.xlsx")
     assert settings.log_file == Path("/var/log/zuddl-import/nightly.log")
     assert settings.log_format == "json"
@@ -100,6 +105,9 @@ def test_sample_config_has_all_a_scheduled_run_needs() -> None:
     assert settings.mapping.date_order == "dmy"
     assert settings.mapping.columns["Salle"] == "location"
     assert settings.mapping.columns["Intitulé"] == "title"
+    assert settings.notify is not None
+    assert settings.notify.when == ("failure",)
+    assert settings.notify.webhook_env == "ZUDDL_NOTIFY_WEBHOOK"  # a secret: not in the file
 
 
 def test_sample_config_explains_every_line() -> None:
@@ -110,18 +118,32 @@ def test_sample_config_explains_every_line() -> None:
             assert lines[0].startswith("#"), f"no comment says what this is for:\n{block}"
 
 
-def test_nightly_run_with_nothing_but_the_config(sandbox: SandboxHandle, tmp_path: Path) -> None:
+def serve_sheet(link: LinkServer, agenda: Path, version: str) -> None:
+    """The sheet as Google answers the download form of the link in the config."""
+    path = f"/spreadsheets/d/{SHEET_ID}/export?format=csv&gid=0"
+    headers = {"Content-Type": "text/csv", "Content-Disposition": 'attachment; filename="A.csv"'}
+    link.serve(path, Answer(body=agenda.read_bytes(), headers=headers, etag=version))
+
+
+def test_nightly_run_with_nothing_but_the_config(
+    sandbox: SandboxHandle, link: LinkServer, tmp_path: Path
+) -> None:
     conf, elsewhere = tmp_path / "etc", tmp_path / "elsewhere"
     elsewhere.mkdir()
-    config = operator_copy(conf, sandbox)
-    agenda = write_csv(conf / "agenda.csv", ROWS, HEADERS)
+    config = operator_copy(conf, sandbox, link)
+    agenda = write_csv(tmp_path / "sheet.csv", ROWS, HEADERS)
+    serve_sheet(link, agenda, '"v1"')
     settings = load_settings(config)
     env = {k: v for k, v in os.environ.items() if k != "ZUDDL_API_KEY"}
 
-    # The very first night, through the crontab's own line: the key comes from the env file
-    # (set -a exports it), and creating every row is more than 20% of the rows: exit 5.
+    # The very first night, through the crontab's own line: the key (and the webhook) come from
+    # the env file (set -a exports them), and creating every row is more than 20% of the rows:
+    # exit 5, and a word to the webhook.
     env_file = tmp_path / "zuddl-import.env"
-    env_file.write_text(f"{settings.api_key_env}={sandbox.key}\n", encoding="utf-8")
+    hook = f"{link.base_url}/services/T0/B0/nightly-hook-secret"
+    env_file.write_text(
+        f"{settings.api_key_env}={sandbox.key}\nZUDDL_NOTIFY_WEBHOOK={hook}\n", encoding="utf-8"
+    )
     cron_log = tmp_path / "cron.log"
     command = cron_job()[6]
     for old, new in [
@@ -143,6 +165,10 @@ def test_nightly_run_with_nothing_but_the_config(sandbox: SandboxHandle, tmp_pat
         "allows (2). Nothing was sent." in log_text
     )
     assert sandbox.sessions() == []
+    assert [post["path"] for post in link.posts] == ["/services/T0/B0/nightly-hook-secret"]
+    word = link.posts[0]["body"]["text"]
+    assert word.startswith("zuddl-import: safety stop: nothing was sent (exit 5), event ")
+    assert sandbox.key not in word and "nightly-hook-secret" not in word and SHEET_ID not in word
 
     # The first import, by hand with the limit lifted, as the README says.
     first_import = load_settings(config).with_overrides(max_changes="100%", rate_limit=0)
@@ -155,6 +181,7 @@ def test_nightly_run_with_nothing_but_the_config(sandbox: SandboxHandle, tmp_pat
     rows[4][1] = "Talk 4 (new speaker)"
     rows.append(["N10", "Late addition", "04/06/2026", "14:00", "14:30", "Room 102", ""])
     write_csv(agenda, rows, HEADERS)
+    serve_sheet(link, agenda, '"v2"')
     done = subprocess.run(
         [sys.executable, "-m", "importer", "run", "--config", str(config)],
         cwd=elsewhere,
@@ -185,9 +212,14 @@ def test_nightly_run_with_nothing_but_the_config(sandbox: SandboxHandle, tmp_pat
     log_file = conf / "logs" / "nightly.log"
     lines = [json.loads(line) for line in log_file.read_text(encoding="utf-8").splitlines()]
     nightly = [line for line in lines if line["run"] == lines[-1]["run"]]
-    assert nightly[0]["event"] == "run_start" and nightly[-1]["event"] == "summary"
-    assert nightly[0]["agenda"] == str(agenda)
+    assert [line["event"] for line in nightly[:2]] == ["download", "run_start"]
+    assert nightly[-1]["event"] == "summary"
+    assert nightly[0]["link"] == "127.0.0.1"  # the host only: a sharing link is a capability
+    assert nightly[1]["agenda"] == str(conf / "state" / "agenda.downloaded.csv")  # the copy
+    assert (conf / "state" / "agenda.downloaded.csv").read_bytes() == agenda.read_bytes()
+    assert len(link.posts) == 1  # a run that ends with exit 0 is no news
     assert sandbox.key not in log_file.read_text(encoding="utf-8")
+    assert SHEET_ID not in log_file.read_text(encoding="utf-8")
     assert sandbox.key not in done.stdout + done.stderr + log_text
 
 

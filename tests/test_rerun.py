@@ -261,15 +261,19 @@ def test_json_log_and_journal(sandbox: SandboxHandle, tmp_path: Path) -> None:
     assert lines[-1]["counts"] == {"created": 7}
     assert "request_retry" in events or "create_retry" in events
     assert "sandbox-secret" not in log_file.read_text(encoding="utf-8")
-    journal = [
+    lines = [
         json.loads(line)
         for line in (tmp_path / "agenda.results.journal.jsonl")
         .read_text(encoding="utf-8")
         .splitlines()
     ]
+    journal = [j for j in lines if j["action"] != "sending"]
     assert sorted(j["reference"] for j in journal) == sorted(by_reference(sandbox))
     assert {j["session"] for j in journal} == {s["id"] for s in sandbox.sessions()}
     assert {j["action"] for j in journal} == {"create"}
+    # Each create was noted before it went out (at least once: some were sent again).
+    sending = {j["reference"] for j in lines if j["action"] == "sending"}
+    assert sending == {j["reference"] for j in journal}
 
 
 @pytest.mark.parametrize("fault", ["drop_rate", "slow_rate", "error_rate"])
