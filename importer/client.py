@@ -193,6 +193,9 @@ class ZuddlClient:
         )
         self.calls = 0
         self.rate_limited = 0
+        self.notes: list[str] = []  # what first contact learned, for the report
+        self._bearer_tried = False
+        self._auth_lock = asyncio.Lock()
 
     async def __aenter__(self) -> ZuddlClient:
         return self
@@ -216,9 +219,12 @@ class ZuddlClient:
             if self._limiter is not None:
                 await self._limiter.acquire()
             self.calls += 1
+            sent_with = self.auth_scheme
             response = await self._http.request(
                 method, path, headers={"Authorization": self._authorization()}, **kwargs
             )
+            if response.status_code == 401 and sent_with == "raw":
+                response = await self._try_bearer(method, path, response, **kwargs)
             if response.status_code != 429:
                 self._spacing = self._spacing * 0.9 if self._spacing >= MIN_SPACING_S else 0.0
                 return response
@@ -239,6 +245,34 @@ class ZuddlClient:
             )
             await asyncio.sleep(wait)
         return response
+
+    async def _try_bearer(
+        self, method: str, path: str, refused: httpx.Response, **kwargs: Any
+    ) -> httpx.Response:
+        """The docs send the raw key; Zuddl's own sample code sends "Bearer <key>". A 401 to
+        the raw key is tried once that way (a 401 did nothing, so this is safe for a POST);
+        requests that met the 401 meanwhile wait for that answer, then follow it."""
+        async with self._auth_lock:
+            if not self._bearer_tried:
+                self._bearer_tried = True
+                self.calls += 1
+                response = await self._http.request(
+                    method, path, headers={"Authorization": self._authorization("bearer")}, **kwargs
+                )
+                if response.status_code == 401:
+                    return refused
+                self.auth_scheme = "bearer"
+                self.notes.append(
+                    'Zuddl refused the API key as sent and accepted it as "Bearer <key>"; set '
+                    'auth_scheme = "bearer" in the config to skip this check.'
+                )
+                return response
+        if self.auth_scheme != "bearer":
+            return refused
+        self.calls += 1
+        return await self._http.request(
+            method, path, headers={"Authorization": self._authorization()}, **kwargs
+        )
 
     def _authorization(self, scheme: str | None = None) -> str:
         key = self._key.reveal()

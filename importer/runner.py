@@ -351,6 +351,8 @@ async def _plan_and_send(
         notes.extend(state.naming.notes)
         if sending.created_any:
             notes.extend(await _duplicates(client, settings, plan, outcomes))
+    if client is not None:
+        notes.extend(client.notes)
     counts = Counter(o.status for o in outcomes.values())
     return ImportReport(
         table,

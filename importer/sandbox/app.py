@@ -145,7 +145,10 @@ class SandboxApp:
         """Auth, daily quota, rate limit and concurrency cap, in the order a gateway checks."""
         state = self.state
         raw = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1").strip()
-        key = raw[7:].strip() if raw.lower().startswith("bearer ") else raw
+        bearer = raw.lower().startswith("bearer ")
+        key = raw[7:].strip() if bearer else raw
+        if key and not bearer and state.profile.bearer_only:
+            return problem(401, "Unauthorized", 'Send the key as "Bearer <key>".')
         if not key:
             return problem(401, "Unauthorized", "Send the API key in the Authorization header.")
         if key not in state.keys:

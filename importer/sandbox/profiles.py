@@ -33,6 +33,7 @@ class Profile:
     event_format: str = "HYBRID"
     event_timezone: str | None = None  # the event's time zone as text, instead of its own
     quota_spent: bool = False  # every call: 429 with a Retry-After of hours
+    bearer_only: bool = False  # the key must come as "Bearer <key>" (Zuddl's sample code)
 
     @property
     def virtual(self) -> bool:
@@ -107,6 +108,12 @@ PROFILES: dict[str, Profile] = {
             name="zone-text",
             about='the event\'s time zone as "UTC/IST"',
             event_timezone="UTC/IST",
+        ),
+        replace(
+            EVIDENCE,
+            name="bearer-auth",
+            about='the key accepted only as "Bearer <key>", as in Zuddl\'s own sample code',
+            bearer_only=True,
         ),
         replace(
             EVIDENCE,
