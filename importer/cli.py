@@ -319,6 +319,39 @@ def ui(port: int, sandbox: bool, event_id: str, base_url: str | None) -> None:
         serve_ui(page, sock)
 
 
+@cli.command()
+@click.option("--event", "event_id", help="Zuddl event ID (a UUID).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="TOML settings.")
+@click.option("--base-url", help="API address [https://api.zuddl.com].")
+@click.option("--timezone", help="The event's time zone, if Zuddl's is not a zone name.")
+@click.option("--sandbox", is_flag=True, help="Ask a local sandbox instead (to try it).")
+@click.option("--profile", default="evidence", help="With --sandbox: the API variant it plays.")
+def doctor(config: Path | None, sandbox: bool, profile: str, **flags: Any) -> None:
+    """Ask Zuddl, read-only, what the docs leave open; print what was found and the config
+    lines to use. Exit 0 when nothing blocks an import."""
+    from importer.config import Secret, load_settings
+    from importer.doctor import diagnose, render
+
+    settings = load_settings(config).with_overrides(**flags)
+    if sandbox:
+        from importer.sandbox import DEMO_API_KEY, DEMO_EVENT_ID, SandboxSettings, run_sandbox
+        from importer.sandbox.profiles import profile as played
+        from importer.sandbox.settings import Faults
+
+        try:
+            played(profile)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--profile") from exc
+        served = SandboxSettings(faults=Faults(profile=profile))
+        with run_sandbox(served) as running:
+            local = settings.with_overrides(base_url=running.base_url, event_id=DEMO_EVENT_ID)
+            found = diagnose(local, Secret(DEMO_API_KEY))
+    else:
+        found = diagnose(settings, _key(settings, needed=True))
+    click.echo(render(found))
+    sys.exit(found.exit_code)
+
+
 def _key(settings: Any, *, needed: bool) -> Any:
     """The API key from the environment; a dry run does without one."""
     from importer.errors import UsageError
