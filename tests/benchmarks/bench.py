@@ -422,10 +422,11 @@ def table_rows(figures: dict[str, Any]) -> list[Row]:
         (
             name3,
             "API calls (sandbox delta / client count)",
-            "≤ 41",
+            # The event (zone, format), the locations, 40 pages of 50 sessions.
+            "≤ 42",
             f"{s3['api_calls_sandbox']} / {s3['api_calls_client']} ({s3['get_requests']} GETs)",
             _verdict(
-                max(s3["api_calls_sandbox"], s3["api_calls_client"]) <= 41
+                max(s3["api_calls_sandbox"], s3["api_calls_client"]) <= 42
                 and s3["get_requests"] == s3["api_calls_sandbox"]
             ),
         ),
