@@ -7,92 +7,38 @@ runner can act on; nothing above this module knows httpx exists.
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import ipaddress
 import logging
 import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import httpx
 import stamina
 from aiolimiter import AsyncLimiter
 
+from importer.answers import (
+    EventInfo,
+    ProbeAnswer,
+    WriteResult,
+    check_base_url,
+    quota_spent,
+    retry_after,
+)
 from importer.config import Secret
 from importer.errors import ApiError, UsageError
+from importer.paging import read_all_pages
 from importer.wire import Listing, listing
 
 log = logging.getLogger("zuddl_import")
 
-PAGE_SIZE = 50  # the contract's maximum
-MAX_PAGES = 10_000  # a list that never ends is a broken server, not an event
 MAX_429_RETRIES = 8
 MIN_SPACING_S = 0.005
 MAX_SPACING_S = 1.0
 # Without TCP_NODELAY a request whose headers and body go out in two writes waits ~40 ms
 # for a delayed ACK: a quarter of the whole budget at 10 requests/s.
 _SOCKET_OPTIONS = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-
-
-@dataclass(frozen=True)
-class EventInfo:
-    id: str
-    name: str
-    timezone: str | None  # as Zuddl writes it: an IANA name, or text like "UTC/IST"
-    format: str | None = None  # VIRTUAL, IN_PERSON, HYBRID
-    start_date: str | None = None
-    end_date: str | None = None
-
-    @property
-    def virtual(self) -> bool:
-        return (self.format or "").upper() == "VIRTUAL"
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    """What one create or update came to. ``session_id`` is set when it succeeded."""
-
-    status: int | None
-    session_id: str | None
-    message: str
-    outcome_unknown: bool = False  # sent, but no answer: it may or may not have been done
-    answer: Mapping[str, Any] | None = None  # the session object Zuddl answered with
-    refused_fields: frozenset[str] = frozenset()  # the body fields a 400 named
-
-
-@dataclass(frozen=True)
-class ProbeAnswer:
-    """One raw answer, for ``doctor``: what came back, without judging it."""
-
-    status: int
-    data: Any
-    headers: Mapping[str, str]
-
-
-class QuotaSpent(ApiError):
-    """A 429 asking to wait longer than the run may: the daily quota is used up."""
-
-
-def check_base_url(url: str) -> str:
-    """Keys travel only over HTTPS, except to this machine (the sandbox)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f'"{url}" is not a web address. Use one like https://api.zuddl.com.')
-    if parts.scheme == "http":
-        host = parts.hostname
-        try:
-            loopback = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = host == "localhost"
-        if not loopback:
-            raise UsageError(
-                f'Refusing to send the API key over plain http to "{host}". '
-                "Use https:// (plain http is allowed only for this machine, e.g. the sandbox)."
-            )
-    return url.rstrip("/")
 
 
 def _api_reason(response: httpx.Response) -> str:
@@ -229,9 +175,9 @@ class ZuddlClient:
                 self._spacing = self._spacing * 0.9 if self._spacing >= MIN_SPACING_S else 0.0
                 return response
             self.rate_limited += 1
-            wait = _retry_after(response)
+            wait = retry_after(response.headers.get("Retry-After"))
             if wait > self.max_retry_after_s:
-                raise _quota_spent(wait)
+                raise quota_spent(wait)
             now = time.monotonic()
             if now - self._slowed_at >= 1.0:  # the 429s of one burst count once
                 self._slowed_at = now
@@ -348,57 +294,10 @@ class ZuddlClient:
             text("endDate"),
         )
 
-    async def _page_at(self, link: str, size: int) -> Any:
-        """GET a ``pagination.next`` link: same host only (it carries the key), size kept."""
-        base = urlsplit(self.base_url)
-        target = urlsplit(urljoin(self.base_url + "/", link))
-        if (target.scheme, target.netloc) != (base.scheme, base.netloc):
-            raise ApiError(
-                f"Zuddl's list pointed to another address ({target.scheme}://{target.netloc}); "
-                "the API key is not sent there."
-            )
-        query = dict(parse_qsl(target.query))
-        query.setdefault("size", str(size))
-        return await self._get(f"{target.path}?{urlencode(query)}")
-
     async def _all_pages(self, path: str, expected: int = 0) -> list[dict[str, Any]]:
-        """Every item, following ``pagination.next`` until it is null or absent.
-
-        A short page is not the end (a server may cap the size silently); a link or a page
-        seen before is (a server that loops). Pages are numbered in the sandbox and, by the
-        docs' example, in Zuddl: then the pages ``expected`` items need are fetched at once.
-        """
-        first = await self._get(path, {"page": 1, "size": PAGE_SIZE})
-        pages, size = [first], len(_items(first)) or PAGE_SIZE
-        link = _next_link(first)
-        if link and "page=2" in link and expected > size:
-            gate = asyncio.Semaphore(self._concurrency)
-
-            async def page(number: int) -> Any:
-                async with gate:
-                    return await self._get(path, {"page": number, "size": size})
-
-            more = await asyncio.gather(*(page(n) for n in range(2, -(-expected // size) + 1)))
-            pages += more
-            link = None if any(not _items(p) for p in more) else _next_link(pages[-1])
-        visited: set[str] = set()
-        while link and link not in visited and len(pages) < MAX_PAGES:
-            visited.add(link)
-            data = await self._page_at(link, size)
-            if not _items(data):
-                break
-            pages.append(data)
-            link = _next_link(data)
-        seen: set[str] = set()
-        items = []
-        for data in pages:
-            for item in _items(data):
-                key = str(item.get("id", "")).lower()
-                if key and key in seen:
-                    continue  # a page served twice, or an item that moved between pages
-                seen.add(key)
-                items.append(item)
-        return items
+        return await read_all_pages(
+            self._get, path, base_url=self.base_url, expected=expected, fan_out=self._concurrency
+        )
 
     async def list_locations(self, event_id: str) -> dict[str, str]:
         """Location name, as the event spells it -> location ID."""
@@ -506,41 +405,6 @@ def _error_fields(response: httpx.Response) -> frozenset[str]:
         return frozenset()
     errors = data.get("errors") if isinstance(data, dict) else None
     return frozenset(str(k) for k in errors) if isinstance(errors, dict) else frozenset()
-
-
-def _items(data: Any) -> list[dict[str, Any]]:
-    items = data.get("data") if isinstance(data, dict) else None
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-
-
-def _next_link(data: Any) -> str | None:
-    paging = data.get("pagination") if isinstance(data, dict) else None
-    link = paging.get("next") if isinstance(paging, dict) else None
-    return link if isinstance(link, str) and link.strip() else None
-
-
-def _quota_spent(wait: float) -> QuotaSpent:
-    hours = wait / 3600
-    when = time.strftime("%H:%M UTC", time.gmtime(time.time() + wait))
-    span = f"about {hours:.0f} hours" if hours >= 1.5 else f"about {wait / 60:.0f} minutes"
-    return QuotaSpent(
-        f"Zuddl's request quota is used up: it asks to wait {span} (until about {when}). "
-        "Nothing more was sent; run the import again after that."
-    )
-
-
-def _retry_after(response: httpx.Response) -> float:
-    """Seconds to wait: a number, or an HTTP date (both are allowed by RFC 9110)."""
-    raw = response.headers.get("Retry-After", "1").strip()
-    try:
-        return max(0.1, float(raw))
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return 1.0
-    return max(0.1, moment.timestamp() - time.time())
 
 
 def _transport_reason(exc: httpx.TransportError) -> str:

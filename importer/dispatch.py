@@ -15,7 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from importer.client import WriteResult, ZuddlClient
+from importer.answers import WriteResult
+from importer.client import ZuddlClient
 from importer.errors import ImporterError
 from importer.journal import Journal
 from importer.naming import Naming, ReferenceNotKept
@@ -328,24 +329,29 @@ class Dispatcher:
         return remaining
 
     async def drain(self) -> bool:
-        """Run the workers until every step has an outcome or the run stops."""
+        """Run the workers until every step has an outcome or the run stops. Requests in
+        flight when it stops (an error, Ctrl-C) are let finish, so what they did is recorded."""
         if len(self.outcomes) == len(self.plan.steps):
             self.finished.set()
         tasks = [asyncio.create_task(self.worker()) for _ in range(self.concurrency)]
         tasks.append(asyncio.create_task(self.verifier()))
+        interrupted = False
         try:
             await self.finished.wait()
-            return False
-        except asyncio.CancelledError:  # Ctrl-C: stop dispatching, let requests in flight end
+        except asyncio.CancelledError:  # Ctrl-C: stop dispatching
+            interrupted = True
             self.finished.set()
+        try:
             deadline = time.monotonic() + 15
             while self.busy and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-            return True
+                await asyncio.sleep(0.02)
+        except asyncio.CancelledError:  # a second Ctrl-C: stop waiting
+            interrupted = True
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+        return interrupted
 
 
 def _unexpected(exc: Exception) -> str:

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from importer.client import ProbeAnswer, ZuddlClient
+from importer.answers import ProbeAnswer
+from importer.client import ZuddlClient
 from importer.config import Secret, Settings
 from importer.errors import ExitCode, ImporterError
 from importer.wire import listing

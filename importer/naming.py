@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from importer.client import WriteResult
+from importer.answers import WriteResult
 from importer.drafts import Draft
 from importer.errors import ApiError
 from importer.plan import format_utc

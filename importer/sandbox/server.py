@@ -12,8 +12,9 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from importer.errors import SandboxError
-from importer.sandbox.app import SandboxApp, SandboxState, create_app
+from importer.sandbox.app import SandboxApp, create_app
 from importer.sandbox.settings import SandboxSettings
+from importer.sandbox.state import SandboxState
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from importer.client import RetryPolicy, ZuddlClient, check_base_url
+from importer.answers import check_base_url
+from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import match_columns
 from importer.config import FIELDS, MappingOptions, Secret, Settings
 from importer.errors import ImporterError, UsageError
