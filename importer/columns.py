@@ -27,6 +27,8 @@ CANONICAL_HEADERS = (
 )
 # Earlier aliases win when two columns claim one field ("Title" beats "Name").
 ALIASES: dict[str, tuple[str, ...]] = {
+    # The column this tool writes into results and written-back workbooks: read back as a key.
+    "zuddl_id": ("zuddlsessionid", "zuddlid"),
     "reference": (
         "referenceid",
         "reference",
@@ -136,7 +138,6 @@ OWN_COLUMNS = frozenset(
         "row",
         "status",
         "message",
-        "zuddlsessionid",
         "zuddlparentid",
         "httpstatus",
         "referenceidused",
@@ -144,10 +145,13 @@ OWN_COLUMNS = frozenset(
         "importmessage",
     }
 )
+# Columns the results sheet writes anew: an input column of the same name is not repeated there.
+RESULT_COLUMNS = OWN_COLUMNS | {"zuddlsessionid"}
 _ALIAS_RANK = {
     alias: (field, rank) for field, names in ALIASES.items() for rank, alias in enumerate(names)
 }
 FIELD_LABELS = {
+    "zuddl_id": "Zuddl session ID",
     "reference": "reference ID",
     "parent": "parent reference",
     "title": "title",

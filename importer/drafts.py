@@ -44,6 +44,7 @@ class Draft(BaseModel):
 
     row: int
     reference_id: str | None = Field(default=None, min_length=1)
+    zuddl_id: str | None = Field(default=None, pattern=UUID_RE.pattern)  # the strongest key
     parent_ref: str | None = Field(default=None, min_length=1)
     title: str = Field(min_length=1, max_length=MAX_TITLE)
     description: str | None = None

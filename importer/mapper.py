@@ -157,16 +157,35 @@ def map_rows(
     drafts: list[Draft] = []
     problems: list[Problem] = [Problem(None, None, None, n, "warning") for n in cols.notes]
     invalid: set[int] = set()
-    seen_refs: dict[str, int] = {}
+    ref_rows = _reference_rows(table, cols)
     for source in table.rows:
         row = _Row(source.number, source.values, cols, table.columns)
-        draft = _map_row(row, options, zone, timezone, order, places, known_ids, seen_refs)
+        draft = _map_row(row, options, zone, timezone, order, places, known_ids, ref_rows)
         problems.extend(row.problems)
         if draft is None:
             invalid.add(source.number)
         else:
             drafts.append(draft)
     return Mapped(tuple(drafts), tuple(problems), frozenset(invalid), cols)
+
+
+def _reference_rows(table: Table, cols: ColumnMap) -> dict[str, list[int]]:
+    """Reference ID -> the rows that carry it, to catch one pasted onto a second row."""
+    index = cols.fields.get("reference")
+    rows: dict[str, list[int]] = {}
+    if index is None:
+        return rows
+    for source in table.rows:
+        value = source.values[index] if index < len(source.values) else None
+        text = clean_text(value) if not isinstance(value, ExcelError) else None
+        if text is not None:
+            rows.setdefault(text, []).append(source.number)
+    return rows
+
+
+def _and(numbers: list[int]) -> str:
+    shown = [str(n) for n in numbers]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def _map_row(
@@ -177,7 +196,7 @@ def _map_row(
     order: Literal["mdy", "dmy", "ymd"] | None,
     places: Mapping[str, tuple[str, str]] | None,
     known_ids: set[str],
-    seen_refs: dict[str, int],
+    ref_rows: Mapping[str, list[int]],
 ) -> Draft | None:
     for index, value in enumerate(row.values):  # any cell, imported or not: never dropped
         if isinstance(value, str) and "\x00" in value:
@@ -215,15 +234,24 @@ def _map_row(
         )
 
     reference = clean_text(row.raw("reference"))
-    if reference is not None:
-        if reference in seen_refs:
-            row.fail(
-                "reference",
-                f'Reference ID "{reference}" is also used on row '
-                f"{seen_refs[reference]}. Give each session its own reference ID.",
-            )
-        else:
-            seen_refs[reference] = row.number
+    if reference is not None and len(ref_rows.get(reference, ())) > 1:
+        # Every row that carries it: which one is the session's is a guess this tool won't make.
+        others = [n for n in ref_rows[reference] if n != row.number]
+        row.fail(
+            "reference",
+            f'Reference ID "{reference}" is also used on row{"s" * (len(others) > 1)} '
+            f"{_and(others)}. Give each session its own reference ID; none of these rows is "
+            "sent until then.",
+        )
+    zuddl_id = clean_text(row.raw("zuddl_id"))
+    if zuddl_id is not None and not UUID_RE.match(zuddl_id):
+        row.fail(
+            "zuddl_id",
+            f'"{zuddl_id}" is not a Zuddl session ID (they look like '
+            "d5e31ba5-2d1e-4918-bb60-dd1514b4b397). Clear the cell, or copy the ID from the "
+            "results sheet.",
+        )
+        zuddl_id = None
 
     start, end = _times(row, options, zone, zone_name, order)
 
@@ -254,6 +282,7 @@ def _map_row(
         return Draft(
             row=row.number,
             reference_id=reference,
+            zuddl_id=zuddl_id.lower() if zuddl_id else None,
             parent_ref=clean_text(row.raw("parent")),
             title=title,
             description=description,

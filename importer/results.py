@@ -26,7 +26,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from importer.columns import OWN_COLUMNS, normalise_header
+from importer.columns import RESULT_COLUMNS, normalise_header
 from importer.errors import UsageError
 from importer.loader import CellValue, Table
 
@@ -97,7 +97,7 @@ def write_results(
         shown = ", ".join(str(number) for number in missing[:10])
         raise ValueError(f"no outcome for {len(missing)} row(s) of the table: {shown}")
     # A written-back workbook imported again carries our columns: show this run's, once.
-    keep = [i for i, h in enumerate(table.headers) if normalise_header(h) not in OWN_COLUMNS]
+    keep = [i for i, h in enumerate(table.headers) if normalise_header(h) not in RESULT_COLUMNS]
     headers = (*RESULT_HEADERS, *(table.headers[i] for i in keep))
     rows = [(outcomes[row.number], tuple(row.values[i] for i in keep)) for row in table.rows]
     if path.suffix.lower() == ".csv":

@@ -489,13 +489,14 @@ MISTAKES: list[tuple[str, dict[str, Any], str | None, str | None, str, str]] = [
     ("E-30", {"location": BAD_PLACE}, "Location", BAD_PLACE,
      f'"{BAD_PLACE}" is not the ID of a location of this event. Use a location name or ID '
      "from the event.", "error"),
-    # 31: HTML entities in a title: no mistake, they are unescaped
-    ("OK-31", {"title": "Q&amp;A with the &quot;Data&quot; team &#8211; live"}, None, None,
-     "", ""),
-    # 32: a reference ID used twice
+    # 31: HTML entities in a title are no mistake (they are unescaped: no title problem), but
+    # 32: a reference ID used twice makes both rows errors
+    ("OK-31", {"title": "Q&amp;A with the &quot;Data&quot; team &#8211; live"}, "Reference ID",
+     "OK-31", 'Reference ID "OK-31" is also used on row 32. Give each session its own '
+     "reference ID; none of these rows is sent until then.", "error"),
     ("OK-31", {}, "Reference ID", "OK-31",
-     'Reference ID "OK-31" is also used on row 31. Give each session its own reference ID.',
-     "error"),
+     'Reference ID "OK-31" is also used on row 31. Give each session its own reference ID; '
+     "none of these rows is sent until then.", "error"),
     # 33: a parent that names nothing
     ("E-33", {"parent": "TRK-404"}, "Parent", "TRK-404",
      'Parent "TRK-404" is not the reference ID of any row in this sheet nor of a session in '
@@ -556,7 +557,7 @@ def test_every_kind_of_mistake_gets_its_own_exact_message(
         f'Checked AGENDA.xlsx, sheet "Agenda": {len(MISTAKES)} rows, '
         f"{len(MISTAKES) - len(errors)} OK, {len(errors)} with problems.",
         "Problems per column: Start Time 11, Date 5, End Time 4, Parent 4, Duration 3, "
-        "Capacity 3, Location 3, Title 2, Reference ID 1.",
+        "Capacity 3, Location 3, Title 2, Reference ID 2.",
     ]
 
     # The Problems sheet: every mistake, word for word (whole-sheet notes first).

@@ -264,10 +264,12 @@ def test_failing_to_write_leaves_nothing_behind(agenda: Path, tmp_path: Path) ->
 # --- write_back ---------------------------------------------------------------------------
 
 
-def test_the_added_columns_are_ignored_on_import() -> None:
+def test_the_added_columns_are_ignored_on_import_but_the_session_id_is_a_key() -> None:
     for header in ADDED:
-        assert normalise_header(header) in OWN_COLUMNS
+        if header != "Zuddl Session ID":
+            assert normalise_header(header) in OWN_COLUMNS
     assert normalise_header("Zuddl Session ID") == "zuddlsessionid"
+    assert "zuddlsessionid" not in OWN_COLUMNS
 
 
 def test_write_back_adds_three_columns_at_the_right(agenda: Path) -> None:
@@ -318,7 +320,10 @@ def test_reimporting_the_written_back_file_ignores_the_added_columns(agenda: Pat
     assert again.header_row == 3
     assert again.headers == (*HEADERS, *ADDED)
     columns = match_columns(again, MappingOptions())
-    assert set(columns.fields.values()) == set(range(len(HEADERS)))
+    # The Zuddl Session ID column is read back as the strongest key; the others are ignored.
+    key = len(HEADERS) + ADDED.index("Zuddl Session ID")
+    assert columns.fields["zuddl_id"] == key
+    assert set(columns.fields.values()) == {*range(len(HEADERS)), key}
     assert not any(name in note for note in columns.notes for name in ADDED)
 
 
