@@ -489,13 +489,12 @@ MISTAKES: list[tuple[str, dict[str, Any], str | None, str | None, str, str]] = [
     ("E-30", {"location": BAD_PLACE}, "Location", BAD_PLACE,
      f'"{BAD_PLACE}" is not the ID of a location of this event. Use a location name or ID '
      "from the event.", "error"),
-    # 31: HTML entities in a title are no mistake (they are unescaped: no title problem), but
-    # 32: a reference ID used twice makes both rows errors
-    ("OK-31", {"title": "Q&amp;A with the &quot;Data&quot; team &#8211; live"}, "Reference ID",
-     "OK-31", 'Reference ID "OK-31" is also used on row 32. Give each session its own '
-     "reference ID; none of these rows is sent until then.", "error"),
-    ("OK-31", {}, "Reference ID", "OK-31",
-     'Reference ID "OK-31" is also used on row 31. Give each session its own reference ID; '
+    # 31: HTML entities in a title: no mistake, they are unescaped
+    ("OK-31", {"title": "Q&amp;A with the &quot;Data&quot; team &#8211; live"}, None, None,
+     "", ""),
+    # 32: a reference ID used twice (with row 42): both rows are errors
+    ("DUP-1", {}, "Reference ID", "DUP-1",
+     'Reference ID "DUP-1" is also used on row 42. Give each session its own reference ID; '
      "none of these rows is sent until then.", "error"),
     # 33: a parent that names nothing
     ("E-33", {"parent": "TRK-404"}, "Parent", "TRK-404",
@@ -532,6 +531,10 @@ MISTAKES: list[tuple[str, dict[str, Any], str | None, str | None, str, str]] = [
      "<p>Hi</p><script>alert(1)</script>",
      "The description contains a script (<script>). Zuddl does not show scripts in session "
      "descriptions, so remove it from the cell.", "warning"),
+    # 42: the other row of 32's reference ID
+    ("DUP-1", {}, "Reference ID", "DUP-1",
+     'Reference ID "DUP-1" is also used on row 32. Give each session its own reference ID; '
+     "none of these rows is sent until then.", "error"),
 ]
 # fmt: on
 SPEAKER_NOTE = 'Column "Speaker" is not a session field and is not imported.'
@@ -613,8 +616,8 @@ def test_every_kind_of_mistake_gets_its_own_exact_message(
         key=sandbox.key,
     )
     assert done.returncode == 1, done.stdout + done.stderr
-    assert len(errors) == 36
-    assert "Done: 3 created, 36 invalid, 1 skipped." in done.stdout
+    assert len(errors) == 37
+    assert "Done: 3 created, 37 invalid, 1 skipped." in done.stdout
     assert_no_python(done.stdout, done.stderr)
     held = {s["referenceId"]: s for s in sandbox.sessions()}
     assert sorted(held) == ["E-40", "E-41", "OK-31"]
