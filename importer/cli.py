@@ -167,6 +167,11 @@ def _mapping_options(command: Any) -> Any:
 @click.option("--concurrency", type=click.IntRange(1, 100), help="Requests in flight at once [8].")
 @click.option("--rate-limit", type=click.FloatRange(0), help="Requests per second; 0 = none [10].")
 @click.option(
+    "--on-conflict",
+    type=click.Choice(["stop", "sheet", "zuddl"]),
+    help="A field changed in Zuddl and in the sheet: hold the row (stop), or let one win.",
+)
+@click.option(
     "--lookup-grace",
     "lookup_grace_s",
     type=click.FloatRange(0),

@@ -98,6 +98,8 @@ class Settings:
     lookup_grace_s: float = 30.0
     # A 429 asking to wait longer than this (a spent daily quota) stops the run.
     max_retry_after_s: float = 300.0
+    # A field changed both in Zuddl and in the sheet since the last import: which one wins.
+    on_conflict: Literal["stop", "sheet", "zuddl"] = "stop"
     mapping: MappingOptions = MappingOptions()
     key_from_file: Secret | None = field(default=None, repr=False)  # api_key in a private file
     # A private agenda link's request headers: header name -> the variable holding its value.
@@ -136,6 +138,10 @@ class Settings:
             raise UsageError(
                 f'reference_field must be "auto", "referenceId" or "externalRefId", '
                 f'not "{self.reference_field}".'
+            )
+        if self.on_conflict not in ("stop", "sheet", "zuddl"):
+            raise UsageError(
+                f'on_conflict must be "stop", "sheet" or "zuddl", not "{self.on_conflict}".'
             )
         if self.auth_scheme not in ("raw", "bearer"):
             raise UsageError(f'auth_scheme must be "raw" or "bearer", not "{self.auth_scheme}".')
@@ -232,6 +238,7 @@ _TOP_KEYS = {
     "auth_scheme": ("auth_scheme", str),
     "lookup_grace": ("lookup_grace_s", (int, float)),
     "max_retry_after": ("max_retry_after_s", (int, float)),
+    "on_conflict": ("on_conflict", str),
 }
 _MAPPING_KEYS = {
     "timezone": ("timezone", str),

@@ -47,6 +47,36 @@ def show_plan(plan: Plan, dry_run: bool) -> None:
         f"Plan: {creates} to create, {updates} to update, {len(plan.unchanged)} unchanged, "
         f"{len(plan.invalid_rows)} invalid; {sends}."
     )
+    show_row_notes(plan)
+
+
+def show_row_notes(plan: Plan, limit: int = 20) -> None:
+    """What the plan decided beyond create/update: rows matched by title or slot, edits made in
+    Zuddl that are kept, rows held by a conflict, sessions the sheet no longer has."""
+    lines = [
+        f"  row {row} ({plan.references.get(row, '')}): {note}"
+        for row, note in sorted(plan.notes.items())
+    ]
+    lines += [
+        f"  row {row}: {why}"
+        for row, why in sorted(plan.skipped.items())
+        if why.startswith("Not sent: changed both")
+    ]
+    for line in lines[:limit]:
+        click.echo(line)
+    if len(lines) > limit:
+        click.echo(f"  ... and {len(lines) - limit} more (see the results sheet)")
+    if plan.absent:
+        removed = sum(1 for _, mine in plan.absent if mine)
+        click.echo(
+            f"In Zuddl, not in the sheet: {_count(len(plan.absent), 'session')}"
+            + (
+                f" ({removed} removed from the sheet since this sheet created them)"
+                if removed
+                else ""
+            )
+            + "; nothing is deleted (see the results sheet)."
+        )
 
 
 def show_changes(plan: Plan) -> None:

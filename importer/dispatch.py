@@ -20,9 +20,9 @@ from importer.client import ZuddlClient
 from importer.errors import ImporterError
 from importer.journal import Journal
 from importer.naming import Naming, ReferenceNotKept
-from importer.plan import Plan, Step
+from importer.plan import Plan, Step, wanted
 from importer.results import Outcome, Status
-from importer.wire import session_body
+from importer.wire import session_body, with_kept
 
 log = logging.getLogger("zuddl_import")
 Progress = Callable[[Outcome], None]
@@ -96,8 +96,9 @@ class Dispatcher:
     ) -> None:
         draft = step.draft
         if self.journal is not None:  # fsync off the event loop: it blocks for a while
+            written = {**wanted(draft, self.parent_id(step)), **step.keep}
             await asyncio.to_thread(
-                self.journal.record, draft.row, draft.reference_id, step.action, session_id
+                self.journal.record, draft.row, draft.reference_id, step.action, session_id, written
             )
         self.created[draft.row] = session_id
         kind = Status.CREATED if step.action == "create" else Status.UPDATED
@@ -148,9 +149,10 @@ class Dispatcher:
         return step.parent_session_id
 
     def body(self, step: Step, name: str) -> dict[str, object]:
-        return session_body(
+        body = session_body(
             step.draft, self.parent_id(step), name, send_capacity=self.send_capacity
         )
+        return with_kept(body, step.keep) if step.keep else body
 
     async def create(self, step: Step) -> WriteResult:
         self.sends[step.draft.row] += 1
@@ -282,10 +284,11 @@ class Dispatcher:
     async def run(self) -> tuple[dict[int, Outcome], ImporterError | None, bool]:
         roots = []
         for step in self.plan.steps:
-            if step.parent_row is None:
+            wait = step.parent_row if step.parent_row is not None else step.after_row
+            if wait is None:
                 roots.append(step)
             else:
-                self.children[step.parent_row].append(step)
+                self.children[wait].append(step)
         if not self.plan.steps:
             self.finished.set()
         interrupted = False

@@ -19,7 +19,8 @@ from importer.journal import journal_path, last_unconfirmed_send
 from importer.loader import Table
 from importer.mapper import UUID_RE
 from importer.naming import Naming
-from importer.plan import Plan, RemoteSession
+from importer.plan import Plan
+from importer.remote import RemoteSession
 from importer.wire import Listing
 from importer.zones import event_zone
 
@@ -31,6 +32,7 @@ class EventState:
     timezone: str | None
     locations: dict[str, str] | None
     existing: dict[str, RemoteSession]
+    remote: tuple[RemoteSession, ...]  # every session listed
     naming: Naming
     virtual: bool
     known_ids: frozenset[str]
@@ -67,6 +69,7 @@ async def read_event(
         timezone,
         locations,
         existing,
+        listed.sessions,
         naming,
         info.virtual,
         frozenset(s.id.lower() for s in listed.sessions),

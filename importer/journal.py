@@ -8,6 +8,8 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -47,10 +49,18 @@ class Journal:
         if self._file is not None:
             self._file.close()
 
-    def record(self, row: int, reference: str | None, action: str, session_id: str) -> None:
-        """Called from worker threads (fsync blocks): one line at a time."""
+    def record(
+        self,
+        row: int,
+        reference: str | None,
+        action: str,
+        session_id: str,
+        fields: Mapping[str, object] | None = None,
+    ) -> None:
+        """Called from worker threads (fsync blocks): one line at a time. ``fields`` is the
+        session as this write left it, so the next run can tell edits made in Zuddl."""
         assert self._file is not None
-        entry = {
+        entry: dict[str, object] = {
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
             "run": self.run_id,
             "event": self.event_id,
@@ -59,6 +69,8 @@ class Journal:
             "action": action,
             "session": session_id,
         }
+        if fields is not None:
+            entry["fields"] = dict(fields)
         with self._lock:
             self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
             self._file.flush()
@@ -101,6 +113,29 @@ def read_journal(path: Path, event_id: str) -> dict[str, str]:
         if entry.get("reference") and entry.get("session"):
             found[str(entry["reference"])] = str(entry["session"])
     return found
+
+
+@dataclass(frozen=True)
+class History:
+    """What earlier runs of this sheet did to the event, as its journal tells."""
+
+    created: frozenset[str]  # session IDs (lower case) this sheet created
+    last_sent: Mapping[str, Mapping[str, object]]  # session ID (lower) -> fields last written
+
+
+def read_history(path: Path, event_id: str) -> History:
+    created: set[str] = set()
+    sent: dict[str, Mapping[str, object]] = {}
+    for entry in _entries(path, event_id):
+        session = str(entry.get("session") or "").lower()
+        if not session:
+            continue
+        if entry.get("action") == "create":
+            created.add(session)
+        fields = entry.get("fields")
+        if isinstance(fields, dict):
+            sent[session] = fields
+    return History(frozenset(created), sent)
 
 
 def last_unconfirmed_send(path: Path, event_id: str) -> float | None:

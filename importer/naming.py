@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from importer.answers import WriteResult
 from importer.drafts import Draft
 from importer.errors import ApiError
-from importer.plan import format_utc
+from importer.remote import format_utc
 from importer.wire import REFERENCE_NAMES, Listing, answered_reference
 
 Repair = Callable[[str], Awaitable[WriteResult]]

@@ -6,56 +6,22 @@ call at all. Rows are matched to sessions by reference ID: rows without one get 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from importer.mapper import UUID_RE, Draft, Mapped, Problem
+from importer.matching import Matches, match_rows
+from importer.reconcile import COMPARED, FIELD_NAMES, Change, OnConflict, reconcile
+from importer.remote import RemoteSession, format_utc
 
 Action = Literal["create", "update"]
 Mode = Literal["sync", "create-only"]
-COMPARED = ("title", "description", "start", "end", "location_id", "capacity", "tags", "parent")
-FIELD_NAMES = {
-    "title": "title",
-    "description": "description",
-    "start": "start",
-    "end": "end",
-    "location_id": "location",
-    "capacity": "capacity",
-    "tags": "tags",
-    "parent": "parent",
-}
 _NEW_PARENT = "(created in this run)"
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteSession:
-    """A session already in the event, in the plan's terms (times as UTC text)."""
-
-    id: str
-    reference_id: str | None
-    title: str | None = None
-    description: str | None = None
-    start: str | None = None
-    end: str | None = None
-    location_id: str | None = None
-    capacity: int | None = None
-    tags: tuple[str, ...] = ()
-    parent: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    field: str
-    old: object
-    new: object
-
-    def text(self) -> str:
-        return f"{FIELD_NAMES[self.field]}: {_show(self.old)} → {_show(self.new)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +33,10 @@ class Step:
     parent_session_id: str | None  # a parent that already exists in Zuddl
     session_id: str | None = None  # the session an update changes
     changes: tuple[Change, ...] = ()
+    # Zuddl's own values sent back in the update: fields the sheet does not hold, and edits
+    # made in Zuddl that are kept (plan terms: "location_id", "start" as UTC text, ...).
+    keep: Mapping[str, object] = field(default_factory=dict)
+    after_row: int | None = None  # an update that waits for this row's update (re-parenting)
 
 
 @dataclass(frozen=True)
@@ -78,6 +48,10 @@ class Plan:
     unchanged: Mapping[int, tuple[str, str]]  # row -> (session ID, note)
     references: Mapping[int, str]  # row -> the reference ID used (given or derived)
     derived: frozenset[int] = frozenset()  # rows whose reference ID was derived
+    notes: Mapping[int, str] = field(default_factory=dict)  # row -> moved/renamed, kept edits
+    parents: Mapping[int, str | None] = field(default_factory=dict)  # unchanged row -> parent
+    # In Zuddl, matched by no row: (session, True when this sheet created it earlier).
+    absent: tuple[tuple[RemoteSession, bool], ...] = ()
 
     @property
     def wave_count(self) -> int:
@@ -91,8 +65,20 @@ class Plan:
         return sum(1 for s in self.steps if s.action == action)
 
 
-def format_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def held_fields(
+    columns: Iterable[str], default_location: str | None, virtual: bool | None
+) -> tuple[str, ...]:
+    """The fields the sheet holds, the only ones compared and sent: a column that is absent
+    (or ignored) leaves what Zuddl has alone. Capacity is never Zuddl's on a virtual event."""
+    present = set(columns)
+    held = {"title", "start", "end"} | {
+        f for f in ("description", "tags", "parent") if f in present
+    }
+    if "location" in present or default_location:
+        held.add("location_id")
+    if "capacity" in present and not virtual:
+        held.add("capacity")
+    return tuple(f for f in COMPARED if f in held)
 
 
 def derive_reference(draft: Draft) -> str:
@@ -138,26 +124,6 @@ def wanted(draft: Draft, parent: str | None) -> dict[str, object]:
     }
 
 
-def _comparable(field: str, value: object) -> object:
-    """Spelling that does not change the session compares equal: IDs in any case, tags in
-    any order (times are already UTC text of one precision on both sides)."""
-    if field in ("location_id", "parent") and isinstance(value, str):
-        return value.lower()
-    if field == "tags" and isinstance(value, tuple):
-        return frozenset(value)
-    return value
-
-
-def differences(
-    remote: RemoteSession, target: Mapping[str, object], compared: Iterable[str] = COMPARED
-) -> tuple[Change, ...]:
-    return tuple(
-        Change(f, getattr(remote, f), target[f])
-        for f in compared
-        if _comparable(f, getattr(remote, f)) != _comparable(f, target[f])
-    )
-
-
 def build_plan(
     mapped: Mapped,
     *,
@@ -165,23 +131,70 @@ def build_plan(
     invalid_refs: Mapping[str, int] | None = None,
     mode: Mode = "sync",
     compared: Iterable[str] = COMPARED,
+    remote: Sequence[RemoteSession] = (),
+    created_by_sheet: frozenset[str] = frozenset(),
+    last_sent: Mapping[str, Mapping[str, object]] | None = None,
+    on_conflict: OnConflict = "stop",
 ) -> Plan:
     """Order ``mapped.drafts`` into creates and updates, parents first.
 
-    ``existing`` maps reference IDs of sessions already in the event to them;
-    ``invalid_refs`` maps reference IDs of invalid rows to their row, so their children can
-    say why they are held back.
+    ``existing`` maps reference IDs of sessions already in the event to them, ``remote`` is
+    every session listed (for the Zuddl Session ID column and pairing), ``created_by_sheet``
+    the IDs this sheet's journal created and ``last_sent`` what it last sent to each (by
+    lower-case ID); ``compared`` are the fields the sheet holds. ``invalid_refs`` maps
+    reference IDs of invalid rows to their row, so their children can say why they are held.
     """
     event_known = existing is not None
     existing = existing or {}
-    invalid_refs = invalid_refs or {}
     drafts, derived = _with_references(mapped.drafts)
     problems = list(mapped.problems)
+    invalid = set(mapped.invalid_rows)
+    parent_of, outside = _parents(
+        mapped, drafts, existing, invalid_refs or {}, event_known, problems, invalid
+    )
+    matches = match_rows(
+        drafts,
+        derived,
+        existing,
+        remote,
+        created_by_sheet,
+        [d.parent_ref for d in drafts if d.parent_ref],
+    )
+    for row, session_id in matches.unknown_ids.items():
+        cell = mapped.columns.cell("zuddl_id", row)
+        header = mapped.columns.header("zuddl_id")
+        message = (
+            f'Zuddl Session ID "{session_id}" is not a session of this event (deleted in '
+            "Zuddl?). Clear the cell to create the session again."
+        )
+        problems.append(Problem(row, header, session_id, message, cell=cell))
+        invalid.add(row)
+    drafts = [
+        d.model_copy(update={"reference_id": matches.adopted[d.row]}) if d.row in matches.adopted
+        else d
+        for d in drafts
+    ]  # fmt: skip
+    ordering = _Ordering(drafts, invalid, parent_of, outside, matches, tuple(compared))
+    ordering.decide(mode, last_sent or {}, on_conflict)
+    problems.sort(key=lambda p: -1 if p.row is None else p.row)
+    return ordering.plan(problems, derived, created_by_sheet)
+
+
+def _parents(
+    mapped: Mapped,
+    drafts: list[Draft],
+    existing: Mapping[str, RemoteSession],
+    invalid_refs: Mapping[str, int],
+    event_known: bool,
+    problems: list[Problem],
+    invalid: set[int],
+) -> tuple[dict[int, int], dict[int, str]]:
+    """Each Parent cell resolved: a row of this sheet, or a session already in Zuddl."""
     parent_header = mapped.columns.header("parent") if "parent" in mapped.columns.fields else None
     by_ref = {d.reference_id: d for d in drafts if d.reference_id}
-    invalid = set(mapped.invalid_rows)
     parent_of: dict[int, int] = {}
     outside: dict[int, str] = {}
+    hints = _Hints([*by_ref, *existing])
 
     def fail(draft: Draft, message: str) -> None:
         cell = mapped.columns.cell("parent", draft.row)
@@ -208,32 +221,41 @@ def build_plan(
             outside[draft.row] = ref.lower()
         elif not event_known:  # a check without the API cannot say the parent is missing
             cell = mapped.columns.cell("parent", draft.row)
-            problems.append(
-                Problem(
-                    draft.row,
-                    parent_header,
-                    ref,
-                    (
-                        f'Parent "{ref}" is not a row of this sheet; it was not checked '
-                        "against the event (give --event and set ZUDDL_API_KEY to check it)."
-                    ),
-                    "warning",
-                    cell,
-                )
+            message = (
+                f'Parent "{ref}" is not a row of this sheet; it was not checked '
+                "against the event (give --event and set ZUDDL_API_KEY to check it)."
             )
+            problems.append(Problem(draft.row, parent_header, ref, message, "warning", cell))
         else:
-            folded = {known.casefold(): known for known in [*by_ref, *existing]}
-            close = difflib.get_close_matches(ref.casefold(), list(folded), n=1, cutoff=0.6)
-            hint = f' Did you mean "{folded[close[0]]}"?' if close else ""
             fail(
                 draft,
                 f'Parent "{ref}" is not the reference ID of any row in this sheet nor of '
-                f"a session in the event.{hint} Check the spelling, or leave Parent empty.",
+                f"a session in the event.{hints.hint(ref)} Check the spelling, or leave "
+                "Parent empty.",
             )
     _refuse_loops(drafts, parent_of, fail)
-    return _order(
-        drafts, problems, invalid, parent_of, outside, existing, mode, derived, tuple(compared)
-    )
+    return parent_of, outside
+
+
+class _Hints:
+    """ "Did you mean" for a misspelt parent, in time linear in the rows: candidates are
+    bucketed by first letter and length, so each look-up compares with a few, not all."""
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self.folded = {k.casefold(): k for k in known}
+        self.buckets: dict[tuple[str, int], list[str]] = {}
+        for key in self.folded:
+            self.buckets.setdefault((key[:1], len(key)), []).append(key)
+
+    def hint(self, ref: str) -> str:
+        key = ref.casefold()
+        pool = [
+            k
+            for size in range(len(key) - 2, len(key) + 3)
+            for k in self.buckets.get((key[:1], size), ())[:50]
+        ]
+        close = difflib.get_close_matches(key, pool, n=1, cutoff=0.6)
+        return f' Did you mean "{self.folded[close[0]]}"?' if close else ""
 
 
 def _refuse_loops(
@@ -255,83 +277,137 @@ def _refuse_loops(
             )
 
 
-def _order(
-    drafts: list[Draft],
-    problems: list[Problem],
-    invalid: set[int],
-    parent_of: dict[int, int],
-    outside: dict[int, str],
-    existing: Mapping[str, RemoteSession],
-    mode: Mode,
-    derived: frozenset[int],
-    compared: tuple[str, ...],
-) -> Plan:
-    remote_of = {
-        d.row: existing[d.reference_id]
-        for d in drafts
-        if d.reference_id is not None and d.reference_id in existing and d.row not in invalid
-    }
-    skipped: dict[int, str] = {}
-    unchanged: dict[int, tuple[str, str]] = {}
-    depth: dict[int, int] = {}
+class _Ordering:
+    """Each valid row decided (create, update, unchanged, held) and put in its wave: a
+    parent's create or re-parenting goes before the rows that wait for it."""
 
-    def wave_of(row: int) -> int | None:
-        """None when the row cannot be sent because an ancestor is not sent."""
+    def __init__(
+        self,
+        drafts: list[Draft],
+        invalid: set[int],
+        parent_of: dict[int, int],
+        outside: dict[int, str],
+        matches: Matches,
+        compared: tuple[str, ...],
+    ) -> None:
+        self.drafts = sorted((d for d in drafts if d.row not in invalid), key=lambda d: d.row)
+        self.all_drafts, self.invalid = drafts, invalid
+        self.parent_of, self.outside, self.matches = parent_of, outside, matches
+        self.remote_of = {r: s for r, s in matches.remote_of.items() if r not in invalid}
+        self.compared = compared
+        self.skipped: dict[int, str] = {}
+        self.unchanged: dict[int, tuple[str, str]] = {}
+        self.parents: dict[int, str | None] = {}
+        self.notes: dict[int, str] = {}
+        self.steps: dict[int, Step] = {}
+
+    def parent_target(self, row: int) -> tuple[int | None, str | None]:
+        """(a row created in this run, or the ID of a session that exists) for row's parent."""
+        parent_row, parent_id = self.parent_of.get(row), self.outside.get(row)
+        if parent_row is not None and parent_row in self.remote_of:
+            return None, self.remote_of[parent_row].id
+        return parent_row, parent_id
+
+    def decide(
+        self, mode: Mode, last_sent: Mapping[str, Mapping[str, object]], on_conflict: OnConflict
+    ) -> None:
+        for draft in self.drafts:
+            row = draft.row
+            parent_row, parent_id = self.parent_target(row)
+            remote = self.remote_of.get(row)
+            if row in self.matches.how:
+                self.notes[row] = _MATCH_NOTES[self.matches.how[row]].format(
+                    id=remote and remote.id
+                )
+            if remote is None:
+                self.steps[row] = Step(draft, 0, "create", parent_row, parent_id)
+                continue
+            target = wanted(draft, parent_id if parent_row is None else _NEW_PARENT)
+            verdict = reconcile(
+                remote, target, self.compared, last_sent.get(remote.id.lower()), on_conflict
+            )
+            note = " ".join(n for n in (self.notes.get(row, ""), verdict.note()) if n)
+            if note:
+                self.notes[row] = note
+            if verdict.conflicts:
+                self.skipped[row] = verdict.conflict_text()
+            elif not verdict.changes or mode == "create-only":
+                fields = ", ".join(FIELD_NAMES[c.field] for c in verdict.changes)
+                why = f"Already in Zuddl; differs in {fields}, not updated (--mode create-only)."
+                self.unchanged[row] = (remote.id, why if verdict.changes else "")
+                self.parents[row] = remote.parent
+            else:
+                self.steps[row] = Step(
+                    draft, 0, "update", parent_row, parent_id, remote.id, verdict.changes,
+                    verdict.keep,
+                )  # fmt: skip
+
+    def wave_of(self, row: int, depth: dict[int, int]) -> int | None:
+        """None when the row cannot be sent because the row it waits for is not sent."""
         if row in depth:
             return depth[row]
-        parent = parent_of.get(row)
-        if parent is None or parent in remote_of:
+        wait = self.waits_for(row)
+        if wait is None:
             depth[row] = 0
             return 0
-        if parent in invalid or parent in skipped:
-            skipped[row] = f"Not sent: its parent (row {parent}) has a problem. Fix that row first."
+        if wait in self.invalid or (wait in self.skipped and wait not in self.remote_of):
+            self.skipped[row] = (
+                f"Not sent: its parent (row {wait}) has a problem. Fix that row first."
+            )
             return None
-        above = wave_of(parent)
+        if wait not in self.steps:  # exists and is not sent: nothing to wait for
+            depth[row] = 0
+            return 0
+        above = self.wave_of(wait, depth)
         if above is None:
-            skipped[row] = f"Not sent: its parent (row {parent}) is not sent either."
+            self.skipped[row] = f"Not sent: its parent (row {wait}) is not sent either."
             return None
         depth[row] = above + 1
         return depth[row]
 
-    steps = []
-    for draft in sorted(drafts, key=lambda d: d.row):
-        if draft.row in invalid:
-            continue
-        wave = wave_of(draft.row)
-        if wave is None:
-            continue
-        parent_row = parent_of.get(draft.row)
-        parent_id = outside.get(draft.row)
-        if parent_row is not None and parent_row in remote_of:
-            parent_id, parent_row = remote_of[parent_row].id, None
-        remote = remote_of.get(draft.row)
-        if remote is None:
-            steps.append(Step(draft, wave, "create", parent_row, parent_id))
-            continue
-        target = wanted(draft, parent_id if parent_row is None else _NEW_PARENT)
-        changes = differences(remote, target, compared)
-        if not changes:
-            unchanged[draft.row] = (remote.id, "")
-        elif mode == "create-only":
-            fields = ", ".join(FIELD_NAMES[c.field] for c in changes)
-            unchanged[draft.row] = (
-                remote.id,
-                f"Already in Zuddl; differs in {fields}, not updated (--mode create-only).",
-            )
-        else:
-            steps.append(Step(draft, wave, "update", parent_row, parent_id, remote.id, changes))
-    steps.sort(key=lambda s: (s.wave, s.draft.row))
-    problems.sort(key=lambda p: -1 if p.row is None else p.row)
-    references = {d.row: d.reference_id for d in drafts if d.reference_id}
-    return Plan(
-        tuple(steps), tuple(problems), frozenset(invalid), skipped, unchanged, references, derived
-    )
+    def waits_for(self, row: int) -> int | None:
+        """A create waits for its parent's create; a re-parenting update for its new parent's
+        own re-parenting (detach before attach: no moment of the run holds a cycle)."""
+        parent = self.parent_of.get(row)
+        if parent is None:
+            return None
+        if parent not in self.remote_of:
+            return parent
+        step, above = self.steps.get(row), self.steps.get(parent)
+        moving = step is not None and any(c.field == "parent" for c in step.changes)
+        if moving and above is not None and any(c.field == "parent" for c in above.changes):
+            return parent
+        return None
+
+    def plan(
+        self, problems: list[Problem], derived: frozenset[int], created_by_sheet: frozenset[str]
+    ) -> Plan:
+        depth: dict[int, int] = {}
+        steps = []
+        for row, step in sorted(self.steps.items()):
+            wave = self.wave_of(row, depth)
+            if wave is None:
+                continue
+            after = self.waits_for(row) if step.action == "update" else None
+            steps.append(dataclasses.replace(step, wave=wave, after_row=after))
+        steps.sort(key=lambda s: (s.wave, s.draft.row))
+        references = {d.row: d.reference_id for d in self.all_drafts if d.reference_id}
+        absent = tuple((s, s.id.lower() in created_by_sheet) for s in self.matches.absent)
+        return Plan(
+            tuple(steps),
+            tuple(problems),
+            frozenset(self.invalid),
+            self.skipped,
+            self.unchanged,
+            references,
+            derived,
+            self.notes,
+            self.parents,
+            absent,
+        )
 
 
-def _show(value: object) -> str:
-    if value is None or value == ():
-        return "(empty)"
-    if isinstance(value, tuple):
-        return ", ".join(str(v) for v in value)
-    text = str(value)
-    return f'"{text[:60]}…"' if len(text) > 60 else f'"{text}"' if isinstance(value, str) else text
+_MATCH_NOTES = {
+    "moved": "Matched to session {id} by its title (moved in the sheet).",
+    "renamed": "Matched to session {id} by its start and room (renamed in the sheet).",
+}

@@ -24,15 +24,17 @@ from importer.download import AgendaSource, fetch_agenda
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.event import EventState, journal_notes, read_event, wait_for_killed_creates
 from importer.journal import (
+    History,
     Journal,
     event_lock,
     journal_path,
+    read_history,
     read_journal,
 )
 from importer.loader import Table, load_table
 from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.outcomes import before_sending, row_warnings
-from importer.plan import COMPARED, Plan, build_plan
+from importer.plan import Plan, build_plan, held_fields
 from importer.results import Outcome, Status, write_results
 from importer.sending import Sending, duplicates
 
@@ -203,9 +205,11 @@ async def _plan_and_send(
     settings = request.settings
     notes = list(table.notes)
     state: EventState | None = None
+    history = History(frozenset(), {})
     timezone = settings.mapping.timezone
     if client is not None and settings.event_id is not None:
         journaled = read_journal(journal_path(results_path), settings.event_id)
+        history = read_history(journal_path(results_path), settings.event_id)
         await wait_for_killed_creates(results_path, settings, notes)
         state = await read_event(client, settings, table, journaled)
         timezone = state.timezone
@@ -224,13 +228,18 @@ async def _plan_and_send(
     mapped = map_rows(
         table, settings.mapping, timezone=timezone, locations=state.locations if state else None
     )
-    compared = tuple(f for f in COMPARED if not (state and state.virtual and f == "capacity"))
     plan = build_plan(
         mapped,
         existing=state.existing if state else None,
         invalid_refs=_invalid_refs(table, mapped),
         mode=settings.mode,
-        compared=compared,
+        compared=held_fields(
+            mapped.columns.fields, settings.mapping.default_location, bool(state and state.virtual)
+        ),
+        remote=state.remote if state else (),
+        created_by_sheet=history.created if state else frozenset(),
+        last_sent=history.last_sent if state else None,
+        on_conflict=settings.on_conflict,
     )
     journal = None
     if state is not None and settings.event_id is not None and not request.dry_run:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from importer.drafts import Draft
-from importer.plan import RemoteSession, format_utc
+from importer.remote import RemoteSession, format_utc
 
 #: The two names the reference has in Zuddl's material: the docs' examples, the spec card.
 REFERENCE_NAMES = ("externalRefId", "referenceId")
@@ -87,6 +87,34 @@ def session_body(
     if draft.tags:
         body["tags"] = list(draft.tags)
     return body
+
+
+# The plan's field names -> the body's keys (capacity is sent only where the event has it).
+_BODY_KEYS = {
+    "title": "title",
+    "description": "description",
+    "start": "startDateTime",
+    "end": "endDateTime",
+    "location_id": "locationId",
+    "capacity": "totalCapacity",
+    "tags": "tags",
+    "parent": "parentSessionId",
+}
+
+
+def with_kept(body: Mapping[str, Any], keep: Mapping[str, object]) -> dict[str, Any]:
+    """An update's body with Zuddl's own values for the fields kept: a PUT replaces the whole
+    session, so a field left out would be erased."""
+    result = dict(body)
+    for name, value in keep.items():
+        key = _BODY_KEYS[name]
+        if name == "capacity" and "totalCapacity" not in body and value is None:
+            continue
+        if value in (None, "", ()):
+            result.pop(key, None)
+        else:
+            result[key] = list(value) if isinstance(value, tuple) else value
+    return result
 
 
 def _utc_text(value: Any) -> str | None:

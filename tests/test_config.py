@@ -25,8 +25,8 @@ EVENT = "5a2db0c5-de30-4e7e-8a1d-000000000001"
 KNOWN = (
     "agenda, agenda_headers, api_key, api_key_env, auth_scheme, base_url, columns, "
     "concurrency, defaults, event, lock_dir, log_file, log_format, lookup_grace, max_changes, "
-    "max_retry_after, mode, notify, rate_limit, reference_field, results, retry_attempts, "
-    "retry_deadline, sheet, skip_invalid, timeout"
+    "max_retry_after, mode, notify, on_conflict, rate_limit, reference_field, results, "
+    "retry_attempts, retry_deadline, sheet, skip_invalid, timeout"
 )
 KNOWN_DEFAULTS = "date, date_order, duration_minutes, location, timezone"
 FIELDS = (
