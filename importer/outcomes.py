@@ -30,7 +30,10 @@ def row_warnings(plan: Plan) -> dict[int, str]:
         if problem.row is not None and problem.severity == "warning":
             found.setdefault(problem.row, []).append(problem.text())
     for row in plan.derived:
-        found.setdefault(row, []).insert(0, DERIVED_NOTE.format(ref=plan.references[row]))
+        if row not in plan.notes:  # a row matched to its session needs no advice to copy IDs
+            found.setdefault(row, []).insert(0, DERIVED_NOTE.format(ref=plan.references[row]))
+    for row, note in plan.notes.items():
+        found.setdefault(row, []).insert(0, note)
     return {row: " ".join(texts) for row, texts in found.items()}
 
 
@@ -55,7 +58,12 @@ def before_sending(
         elif n in plan.unchanged:
             session_id, note = plan.unchanged[n]
             outcomes[n] = Outcome(
-                n, Status.UNCHANGED, session_id, message=note or warnings, reference_id=ref
+                n,
+                Status.UNCHANGED,
+                session_id,
+                plan.parents.get(n),
+                message=" ".join(t for t in (note, warnings) if t),
+                reference_id=ref,
             )
         else:
             step = steps[n]

@@ -160,7 +160,8 @@ def build_plan(
         created_by_sheet,
         [d.parent_ref for d in drafts if d.parent_ref],
     )
-    for row, session_id in matches.unknown_ids.items():
+    # Without the event, an ID cannot be said to be missing (a check with no API key).
+    for row, session_id in matches.unknown_ids.items() if event_known else ():
         cell = mapped.columns.cell("zuddl_id", row)
         header = mapped.columns.header("zuddl_id")
         message = (

@@ -13,7 +13,7 @@ import datetime
 import math
 import secrets
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -80,6 +80,33 @@ Rows = list[tuple[Outcome, tuple[CellValue, ...]]]
 XLSX_DATETIME, XLSX_DATE, XLSX_TIME = XLSX_FORMATS = ("yyyy-mm-dd hh:mm", "yyyy-mm-dd", "hh:mm")
 
 
+@dataclass(frozen=True)
+class Absent:
+    """A session of the event that no row of the sheet matches (shown, never deleted)."""
+
+    session_id: str
+    title: str
+    start: str  # UTC, as Zuddl gives it
+    reference_id: str | None
+    removed: bool  # this sheet created it in an earlier run: removed from the sheet since
+
+
+ABSENT_HEADERS = ("Zuddl Session ID", "Title", "Start (UTC)", "Reference ID", "Why")
+
+
+def _absent_rows(absent: Sequence[Absent]) -> list[tuple[str, ...]]:
+    return [
+        (
+            a.session_id,
+            a.title,
+            a.start,
+            a.reference_id or "",
+            "removed from the sheet" if a.removed else "in Zuddl, not in the sheet",
+        )
+        for a in absent
+    ]
+
+
 def default_results_path(agenda: Path) -> Path:
     return agenda.with_name(f"{agenda.stem}.results.xlsx")
 
@@ -90,6 +117,7 @@ def write_results(
     outcomes: Mapping[int, Outcome],
     *,
     now: datetime.datetime | None = None,
+    absent: Sequence[Absent] = (),
 ) -> Path:
     """Write one results row per table row, atomically: CSV if ``path`` ends in .csv, else xlsx."""
     missing = [row.number for row in table.rows if row.number not in outcomes]
@@ -100,11 +128,15 @@ def write_results(
     keep = [i for i, h in enumerate(table.headers) if normalise_header(h) not in RESULT_COLUMNS]
     headers = (*RESULT_HEADERS, *(table.headers[i] for i in keep))
     rows = [(outcomes[row.number], tuple(row.values[i] for i in keep)) for row in table.rows]
+    extra = _absent_rows(absent)
     if path.suffix.lower() == ".csv":
         _atomically(path, lambda temp: _write_csv(temp, headers, rows))
+        if extra:  # a CSV has one sheet: the sessions not in the sheet go beside it
+            beside = path.with_name(f"{path.stem}.not-in-sheet.csv")
+            _atomically(beside, lambda temp: _write_plain_csv(temp, ABSENT_HEADERS, extra))
     else:
         written = now or datetime.datetime.now().astimezone()
-        _atomically(path, lambda temp: _write_xlsx(temp, table, headers, rows, written))
+        _atomically(path, lambda temp: _write_xlsx(temp, table, headers, rows, written, extra))
     return path
 
 
@@ -166,6 +198,13 @@ def _write_csv(temp: Path, headers: tuple[str, ...], rows: Rows) -> None:
             writer.writerow([_csv_text(value) for value in (*_result_values(outcome), *values)])
 
 
+def _write_plain_csv(temp: Path, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    with temp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        writer.writerows([[_csv_text(v) for v in row] for row in rows])
+
+
 def _csv_text(value: CellValue) -> str:
     if isinstance(value, str):
         # A visible quote is the only defence CSV has: Excel hides nothing in a text file.
@@ -200,6 +239,7 @@ def _write_xlsx(
     headers: tuple[str, ...],
     rows: Rows,
     written: datetime.datetime,
+    absent: Sequence[tuple[str, ...]] = (),
 ) -> None:
     # write_only streams rows to disk: 50,000 rows stay fast and small in memory.
     book = Workbook(write_only=True)
@@ -221,6 +261,11 @@ def _write_xlsx(
             ]
         )
     _write_summary(book.create_sheet("Summary"), cells, table, rows, written)
+    if absent:
+        other = book.create_sheet("Not in the sheet")
+        other.append([cells.header(h) for h in ABSENT_HEADERS])
+        for values in absent:
+            other.append([cells.text(v) for v in values])
     book.save(temp)
 
 

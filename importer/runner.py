@@ -35,7 +35,7 @@ from importer.loader import Table, load_table
 from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.outcomes import before_sending, row_warnings
 from importer.plan import Plan, build_plan, held_fields
-from importer.results import Outcome, Status, write_results
+from importer.results import Absent, Outcome, Status, write_results
 from importer.sending import Sending, duplicates
 
 log = logging.getLogger("zuddl_import")
@@ -172,7 +172,11 @@ async def _run_import(request: ImportRequest) -> ImportReport:
         report = await _plan_and_send(request, table, client, results_path, run_id, stack)
         # Still under the event's lock: a second run cannot start before the files are out.
         if request.write_results:
-            write_results(results_path, table, report.outcomes)
+            absent = [
+                Absent(r.id, r.title or "", r.start or "", r.reference_id, removed)
+                for r, removed in report.plan.absent
+            ]
+            write_results(results_path, table, report.outcomes, absent=absent)
         if request.write_back:
             from importer.workbook import imported_path, write_back
 
