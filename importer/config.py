@@ -68,6 +68,12 @@ class MappingOptions:
     default_duration_min: int | None = None
     default_date: date | None = None
     default_location: str | None = None
+    start_date: date | None = None  # the event's first day: for "Day 2" and weekday names
+    end_date: date | None = None  # its last day (weekday names; warnings for days outside)
+    end_mode: Literal["next"] | None = None  # "next": a row without end ends at the next start
+    prefixed: frozenset[str] = (
+        frozenset()
+    )  # headers whose name prefixes their tags ("Format: Panel")
 
 
 @dataclass(frozen=True)
@@ -219,6 +225,9 @@ _MAPPING_KEYS = {
     "duration_minutes": ("default_duration_min", int),
     "date": ("default_date", (str, date)),
     "location": ("default_location", str),
+    "start_date": ("start_date", (str, date)),
+    "end_date": ("end_date", (str, date)),
+    "end": ("end_mode", str),
 }
 
 
@@ -329,21 +338,30 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
             raise _misplaced(unknown[0], "defaults", name)
         raise _unknown_key(unknown[0], set(_MAPPING_KEYS), f"{name} [defaults]")
     low = _take(defaults, _MAPPING_KEYS, f"{name} [defaults]")
-    if "default_date" in low and isinstance(low["default_date"], str):
-        try:
-            low["default_date"] = date.fromisoformat(low["default_date"])
-        except ValueError as exc:
-            raise UsageError(
-                f'{name} [defaults]: date "{defaults["date"]}" is not a date like 2026-06-10.'
-            ) from exc
+    for key, setting in (
+        ("default_date", "date"),
+        ("start_date", "start_date"),
+        ("end_date", "end_date"),
+    ):
+        if key in low and isinstance(low[key], str):
+            try:
+                low[key] = date.fromisoformat(low[key])
+            except ValueError as exc:
+                raise UsageError(
+                    f'{name} [defaults]: {setting} "{defaults[setting]}" is not a date like '
+                    "2026-06-10."
+                ) from exc
+    if low.get("end_mode") not in (None, "next"):
+        raise UsageError(
+            f'{name} [defaults]: end = "{low["end_mode"]}" is not understood. Write end = "next" '
+            "(each session ends when the next one starts), or leave it out."
+        )
     if low.get("date_order") not in (None, "mdy", "dmy", "ymd"):
         raise UsageError(
             f'{name} [defaults]: date_order must be "mdy", "dmy" or "ymd", '
             f'not "{low["date_order"]}".'
         )
-    columns = raw.get("columns", {})
-    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-        raise UsageError(f'{name}: [columns] maps a header to a field, e.g. "Room" = "location".')
+    columns, prefixed = _columns(raw.get("columns", {}), name)
     for header, target in columns.items():
         if target not in FIELDS:
             if header in _TOP_KEYS:
@@ -352,5 +370,30 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
                 f'{name} [columns]: "{header}" = "{target}" names no field. '
                 f"Fields are: {', '.join(FIELDS)}."
             )
-    mapping = MappingOptions(columns=dict(columns), **low)
+    mapping = MappingOptions(columns=columns, prefixed=prefixed, **low)
     return Settings(mapping=mapping, **top).checked()
+
+
+def _columns(raw: object, name: str) -> tuple[dict[str, str], frozenset[str]]:
+    """[columns]: "Room" = "location", or "Format" = { field = "tags", prefix = true }."""
+    usage = UsageError(
+        f'{name}: [columns] maps a header to a field, e.g. "Room" = "location", or '
+        '"Format" = { field = "tags", prefix = true }.'
+    )
+    if not isinstance(raw, dict):
+        raise usage
+    columns: dict[str, str] = {}
+    prefixed: set[str] = set()
+    for header, target in raw.items():
+        if isinstance(target, dict):
+            if set(target) - {"field", "prefix"} or not isinstance(target.get("field"), str):
+                raise usage
+            if not isinstance(target.get("prefix", False), bool):
+                raise usage
+            if target.get("prefix"):
+                prefixed.add(header)
+            target = target["field"]
+        if not isinstance(target, str):
+            raise usage
+        columns[header] = target
+    return columns, frozenset(prefixed)

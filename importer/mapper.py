@@ -8,30 +8,23 @@ import difflib
 import html
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from importer.cells import (
-    Cell,
-    CellError,
-    infer_date_order,
-    parse_date,
-    parse_duration,
-    parse_moment,
-    parse_range,
-    parse_time,
-    parse_whole_number,
-    show,
-)
-from importer.columns import ColumnMap, match_columns
+from importer.cells import Cell, CellError, infer_date_order, parse_whole_number, show
+from importer.columns import match_columns
 from importer.config import MappingOptions
 from importer.drafts import MAX_TITLE, UUID_RE, Draft, Mapped, Problem, Severity
+from importer.eventdays import first_day_number
 from importer.excelerrors import ExcelError
 from importer.loader import Table
+from importer.rowtimes import Span, TimeContext, finish, read_times
+from importer.rowview import RowView
+from importer.sequence import settle
 
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 # UTF-8 read as Mac Roman or Windows-1252 and saved again: the usual marks it leaves.
@@ -65,66 +58,6 @@ def clean_text(value: Cell) -> str | None:
     return text.strip() or None
 
 
-def _tz_message(moment: datetime, zone: str, kind: str) -> str:
-    if kind == "gap":
-        return (
-            f"{moment:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks jump forward "
-            "that night. Choose a time outside the jump."
-        )
-    return (
-        f"{moment:%Y-%m-%d %H:%M} happens twice in {zone}: the clocks go back that night. "
-        "Choose another time, or give times in UTC with --timezone UTC."
-    )
-
-
-def to_utc(moment: datetime, zone: tzinfo, zone_name: str) -> datetime:
-    first, second = moment.replace(tzinfo=zone, fold=0), moment.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-        raise CellError(_tz_message(moment, zone_name, "gap" if back != moment else "twice"))
-    return first.astimezone(UTC)
-
-
-class _Row:
-    """Collects one row's values and problems; keeps map_rows readable."""
-
-    def __init__(
-        self, number: int, values: tuple[Cell, ...], cols: ColumnMap, letters: Sequence[str]
-    ) -> None:
-        self.number, self.values, self.cols, self.letters = number, values, cols, letters
-        self.problems: list[Problem] = []
-
-    def unknown(self, field: str) -> bool:
-        """Whether the field's cell shows an Excel error (which _map_row reports, once)."""
-        index = self.cols.fields.get(field)
-        return index is not None and isinstance(self.values[index], ExcelError)
-
-    def raw(self, field: str) -> Cell:
-        index = self.cols.fields.get(field)
-        # "#REF!" is what Excel shows, not the cell's value: to the checks the cell is empty.
-        return None if index is None or self.unknown(field) else self.values[index]
-
-    def fail(self, field: str, message: str, severity: Severity = "error") -> None:
-        if self.unknown(field):
-            return  # the cell has its message already; another would only be about "empty"
-        index = self.cols.fields.get(field)
-        value = self.raw(field)
-        self.problems.append(
-            Problem(
-                self.number,
-                self.cols.headers[index] if index is not None else None,
-                show(value) if value is not None else None,
-                message,
-                severity,
-                f"{self.letters[index]}{self.number}" if index is not None else None,
-            )
-        )
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
-
-
 def map_rows(
     table: Table,
     options: MappingOptions,
@@ -154,45 +87,71 @@ def map_rows(
         if locations is not None
         else None
     )
-    drafts: list[Draft] = []
+    date_index = cols.fields.get("date")
+    base = (
+        first_day_number(r.values[date_index] for r in table.rows) if date_index is not None else 1
+    )
+    ctx = TimeContext(options, zone, timezone, order, base)
     problems: list[Problem] = [Problem(None, None, None, n, "warning") for n in cols.notes]
-    invalid: set[int] = set()
     seen_refs: dict[str, int] = {}
+    pending: list[_Pending] = []
     for source in table.rows:
-        row = _Row(source.number, source.values, cols, table.columns)
-        draft = _map_row(row, options, zone, timezone, order, places, known_ids, seen_refs)
-        problems.extend(row.problems)
+        row = RowView(source.number, source.values, cols, table.columns)
+        pending.append(_read_row(row, options, ctx, places, known_ids, seen_refs))
+    problems.extend(settle([p.span for p in pending if p.span is not None], ctx))
+    drafts: list[Draft] = []
+    invalid: set[int] = set()
+    for item in pending:
+        draft = _draft(item, ctx)
+        problems.extend(item.row.problems)
         if draft is None:
-            invalid.add(source.number)
+            invalid.add(item.row.number)
         else:
             drafts.append(draft)
     return Mapped(tuple(drafts), tuple(problems), frozenset(invalid), cols)
 
 
-def _map_row(
-    row: _Row,
-    options: MappingOptions,
-    zone: tzinfo,
-    zone_name: str,
-    order: Literal["mdy", "dmy", "ymd"] | None,
-    places: Mapping[str, tuple[str, str]] | None,
-    known_ids: set[str],
-    seen_refs: dict[str, int],
-) -> Draft | None:
+@dataclass
+class _Pending:
+    """A row read, waiting for its day to settle its times."""
+
+    row: RowView
+    fields: dict[str, Any]
+    span: Span | None
+
+
+def _cell_checks(row: RowView) -> None:
     for index, value in enumerate(row.values):  # any cell, imported or not: never dropped
         if isinstance(value, str) and "\x00" in value:
             header = row.cols.headers[index] if index < len(row.cols.headers) else None
             cell = f"{row.letters[index]}{row.number}" if index < len(row.letters) else None
             shown = value.replace("\x00", "")
             row.problems.append(Problem(row.number, header, shown, NUL_MESSAGE, "error", cell))
-    for index in sorted(set(row.cols.fields.values())):  # columns not imported cannot hurt
+    imported = set(row.cols.fields.values()) | {i for m in row.cols.more.values() for i in m}
+    for index in sorted(imported):  # columns not imported cannot hurt
         if isinstance(code := row.values[index], ExcelError):
             message = EXCEL_ERROR_MESSAGE.format(code=code)
             cell = f"{row.letters[index]}{row.number}"
             row.problems.append(
                 Problem(row.number, row.cols.headers[index], str(code), message, "error", cell)
             )
-    title = clean_text(row.raw("title"))
+
+
+def _joined(row: RowView, field: str) -> list[str]:
+    """The texts of every column sent to a field, "Header: text" where a prefix is asked for."""
+    texts = []
+    for index in row.cols.all_of(field):
+        value = row.values[index]
+        text = None if isinstance(value, ExcelError) else clean_text(value)
+        if text is not None and index in row.cols.prefixed:
+            text = f"{row.cols.headers[index]}: {text}"
+        if text is not None:
+            texts.append(text)
+    return texts
+
+
+def _title(row: RowView) -> str | None:
+    title = " ".join(_joined(row, "title")) or None
     if title is not None:
         # Titles are plain text in Zuddl: "&#39;" from a web export means an apostrophe.
         title = _CONTROL_RE.sub("", html.unescape(title) if _ENTITY_RE.search(title) else title)
@@ -213,7 +172,31 @@ def _map_row(
             f"The title is {len(title)} characters long; Zuddl allows at most "
             f"{MAX_TITLE}. Shorten it.",
         )
+    return title
 
+
+def _tags(row: RowView) -> tuple[str, ...]:
+    tags: dict[str, str] = {}
+    for index in row.cols.all_of("tags"):
+        value = row.values[index]
+        text = None if isinstance(value, ExcelError) else clean_text(value)
+        prefix = f"{row.cols.headers[index]}: " if index in row.cols.prefixed else ""
+        for tag in re.split(r"[,;|]", text or ""):
+            if tag.strip():
+                tags.setdefault((prefix + tag.strip()).casefold(), prefix + tag.strip())
+    return tuple(tags.values())
+
+
+def _read_row(
+    row: RowView,
+    options: MappingOptions,
+    ctx: TimeContext,
+    places: Mapping[str, tuple[str, str]] | None,
+    known_ids: set[str],
+    seen_refs: dict[str, int],
+) -> _Pending:
+    _cell_checks(row)
+    title = _title(row)
     reference = clean_text(row.raw("reference"))
     if reference is not None:
         if reference in seen_refs:
@@ -224,52 +207,47 @@ def _map_row(
             )
         else:
             seen_refs[reference] = row.number
-
-    start, end = _times(row, options, zone, zone_name, order)
-
+    span = read_times(row, ctx)
     location_id = None
     place = clean_text(row.raw("location")) or options.default_location
     if place is not None:
         location_id = _location(row, place, places, known_ids)
-
     capacity = None
     if row.raw("capacity") is not None and clean_text(row.raw("capacity")) is not None:
         try:
             capacity = parse_whole_number(row.raw("capacity"))
         except CellError as exc:
             row.fail("capacity", str(exc))
-
-    tags: dict[str, str] = {}
-    for tag in re.split(r"[,;|]", clean_text(row.raw("tags")) or ""):
-        if tag.strip():
-            tags.setdefault(tag.strip().casefold(), tag.strip())
-
-    description = clean_text(row.raw("description"))
+    description = "\n\n".join(_joined(row, "description")) or None
     if description is not None and _SCRIPT_RE.search(description):
         row.fail("description", SCRIPT_WARNING, "warning")
+    fields = {
+        "row": row.number,
+        "reference_id": reference,
+        "parent_ref": clean_text(row.raw("parent")),
+        "title": title,
+        "description": description,
+        "location_id": location_id,
+        "capacity": capacity,
+        "tags": _tags(row),
+    }
+    return _Pending(row, fields, span)
 
-    if not row.ok or title is None or start is None or end is None:
+
+def _draft(item: _Pending, ctx: TimeContext) -> Draft | None:
+    row = item.row
+    times = finish(item.span, ctx) if item.span is not None else None
+    if not row.ok or item.fields["title"] is None or times is None:
         return None
     try:
-        return Draft(
-            row=row.number,
-            reference_id=reference,
-            parent_ref=clean_text(row.raw("parent")),
-            title=title,
-            description=description,
-            start=start,
-            end=end,
-            location_id=location_id,
-            capacity=capacity,
-            tags=tuple(tags.values()),
-        )
+        return Draft(**item.fields, start=times[0], end=times[1])
     except ValidationError as exc:  # a rule the checks above missed: still a row error
         row.fail("title", f"This row breaks a rule of Zuddl's API: {exc.errors()[0]['msg']}.")
         return None
 
 
 def _location(
-    row: _Row, place: str, places: Mapping[str, tuple[str, str]] | None, ids: set[str]
+    row: RowView, place: str, places: Mapping[str, tuple[str, str]] | None, ids: set[str]
 ) -> str | None:
     if UUID_RE.match(place):
         if places is not None and place.lower() not in ids:
@@ -292,99 +270,3 @@ def _location(
         hint = " The event's locations are: " + ", ".join(f'"{n}"' for n in names[:10]) + "."
     row.fail("location", f'"{place}" is not a location of this event.{hint}')
     return None
-
-
-def _times(
-    row: _Row,
-    options: MappingOptions,
-    zone: tzinfo,
-    zone_name: str,
-    order: Literal["mdy", "dmy", "ymd"] | None,
-) -> tuple[datetime | None, datetime | None]:
-    raw_start = row.raw("start")
-    if raw_start is None:
-        row.fail(
-            "start",
-            "The start time is empty. Write it like 09:30 (with a Date column) "
-            "or 2026-06-10 09:30.",
-        )
-        return None, None
-    day: date | None = options.default_date
-    date_failed = row.unknown("date")  # not "has no date": the Date cell is reported already
-    if row.raw("date") is not None:
-        try:
-            day = parse_date(row.raw("date"), order)
-        except CellError as exc:
-            row.fail("date", str(exc))
-            date_failed = True  # still check the start, so one run reports both
-    try:
-        span = parse_range(raw_start)
-        begin = span[0] if span else parse_moment(raw_start, order)
-    except CellError as exc:
-        message = str(exc)
-        if "date" in row.cols.fields:  # the date has its own column: a time belongs here
-            try:
-                parse_time(raw_start)
-            except CellError as as_time:
-                message = str(as_time)
-        row.fail("start", message)
-        return None, None
-    if date_failed:
-        return None, None
-    if isinstance(begin, time):
-        if day is None:
-            row.fail(
-                "start",
-                f'"{show(raw_start)}" has no date. Add a Date column, write the '
-                "date in this cell (2026-06-10 09:30), or set a default date in the config.",
-            )
-            return None, None
-        begin = datetime.combine(day, begin)
-    finish: datetime | None = None
-    if span:
-        finish = datetime.combine(begin.date(), span[1])
-        if finish <= begin:  # "7:00 PM - 12:30 AM": a range written in one cell ends next day
-            finish += timedelta(days=1)
-    elif row.raw("end") is not None:
-        try:
-            moment = parse_moment(row.raw("end"), order)
-        except CellError as exc:
-            row.fail("end", str(exc))
-            return None, None
-        finish = datetime.combine(begin.date(), moment) if isinstance(moment, time) else moment
-    elif row.raw("duration") is not None:
-        try:
-            finish = begin + parse_duration(row.raw("duration"))
-        except CellError as exc:
-            row.fail("duration", str(exc))
-            return None, None
-    elif row.unknown("end") or row.unknown("duration"):
-        return None, None  # reported already; "the end time is missing" would mislead
-    elif options.default_duration_min:
-        finish = begin + timedelta(minutes=options.default_duration_min)
-    else:
-        column = "end" if "end" in row.cols.fields else "start"
-        row.fail(
-            column,
-            "The end time is missing. Write an end time, a duration, or set a "
-            "default duration in the config file.",
-        )
-        return None, None
-    if finish <= begin:
-        column = "end" if "end" in row.cols.fields and not span else "start"
-        row.fail(
-            column,
-            f"The session ends ({finish:%Y-%m-%d %H:%M}) before or when it starts "
-            f"({begin:%Y-%m-%d %H:%M}). Check the end time.",
-        )
-        return None, None
-    result = []
-    for moment, column in (
-        (begin, "start"),
-        (finish, "end" if "end" in row.cols.fields else "start"),
-    ):
-        try:
-            result.append(to_utc(moment, zone, zone_name))
-        except CellError as exc:
-            row.fail(column, str(exc))
-    return (result[0], result[1]) if len(result) == 2 else (None, None)

@@ -27,7 +27,13 @@ KNOWN = (
     "log_file, log_format, max_changes, mode, rate_limit, reference_field, results, "
     "retry_attempts, retry_deadline, sheet, skip_invalid, timeout"
 )
-KNOWN_DEFAULTS = "date, date_order, duration_minutes, location, timezone"
+COLUMNS_USAGE = (
+    'import.toml: [columns] maps a header to a field, e.g. "Room" = "location", or '
+    '"Format" = { field = "tags", prefix = true }.'
+)
+KNOWN_DEFAULTS = (
+    "date, date_order, duration_minutes, end, end_date, location, start_date, timezone"
+)
 FIELDS = (
     "title, description, start, end, date, duration, location, capacity, reference, parent, "
     "tags, ignore"
@@ -374,11 +380,11 @@ ERRORS = [
     ),
     (
         '[columns]\n"Salle" = 3\n',
-        'import.toml: [columns] maps a header to a field, e.g. "Room" = "location".',
+        COLUMNS_USAGE,
     ),
     (
         'columns = "Salle"\n',
-        'import.toml: [columns] maps a header to a field, e.g. "Room" = "location".',
+        COLUMNS_USAGE,
     ),
     # [defaults] values
     (
