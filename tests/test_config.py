@@ -31,9 +31,7 @@ COLUMNS_USAGE = (
     'import.toml: [columns] maps a header to a field, e.g. "Room" = "location", or '
     '"Format" = { field = "tags", prefix = true }.'
 )
-KNOWN_DEFAULTS = (
-    "date, date_order, duration_minutes, end, end_date, location, start_date, timezone"
-)
+KNOWN_DEFAULTS = "date, date_order, duration_minutes, end, end_date, location, start_date, timezone"
 FIELDS = (
     "title, description, start, end, date, duration, location, capacity, reference, parent, "
     "tags, ignore"
