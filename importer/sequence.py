@@ -148,17 +148,16 @@ def _ends_at_next(spans: list[Span], ctx: TimeContext) -> list[Problem]:
                 )
     if not last:
         return []
-    return [
-        Problem(
-            None,
-            None,
-            None,
-            f"The last session of its day{' and room' if _rooms(spans) else ''} "
-            f"({_rows_phrase(sorted(last))}) has no next start to end at: it lasts "
-            f"duration_minutes ({ctx.options.default_duration_min} minutes).",
-            "warning",
-        )
-    ]
+    one = len(last) == 1
+    rows = _rows_phrase(sorted(last))
+    scope = "day and room" if _rooms(spans) else "day"
+    text = (
+        f"{rows[0].upper()}{rows[1:]} {'is' if one else 'are'} the last of "
+        f"{'its' if one else 'their'} {scope}: with no next start to end at, "
+        f"{'it lasts' if one else 'they last'} duration_minutes "
+        f"({ctx.options.default_duration_min} minutes)."
+    )
+    return [Problem(None, None, None, text, "warning")]
 
 
 def _where(span: Span) -> str:
