@@ -62,6 +62,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "subject",
         "event",
         "eventname",
+        "session",
     ),
     "description": (
         "description",

@@ -17,6 +17,8 @@ from importer.errors import UsageError
 from importer.tomlwords import KIND_WORDS, plain_toml_error, shown
 
 DateOrder = Literal["mdy", "dmy", "ymd"]
+HeadingMode = Literal["parent", "tag", "date", "ignore"]
+HEADING_MODES = ("parent", "tag", "date", "ignore")
 FIELDS = (
     "title",
     "description",
@@ -71,9 +73,9 @@ class MappingOptions:
     start_date: date | None = None  # the event's first day: for "Day 2" and weekday names
     end_date: date | None = None  # its last day (weekday names; warnings for days outside)
     end_mode: Literal["next"] | None = None  # "next": a row without end ends at the next start
-    prefixed: frozenset[str] = (
-        frozenset()
-    )  # headers whose name prefixes their tags ("Format: Panel")
+    headings: HeadingMode | None = None  # [layout] headings: what section heading rows become
+    # Headers (or letters) whose name prefixes their values: "Format: Panel".
+    prefixed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -312,7 +314,7 @@ def _take(table: Mapping[str, Any], keys: dict[str, tuple[str, Any]], where: str
 
 
 def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
-    known = set(_TOP_KEYS) | {"columns", "defaults", "api_key"}
+    known = set(_TOP_KEYS) | {"columns", "defaults", "api_key", "layout"}
     unknown = sorted(set(raw) - known)
     if unknown:
         key = unknown[0]
@@ -370,6 +372,7 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
                 f'{name} [columns]: "{header}" = "{target}" names no field. '
                 f"Fields are: {', '.join(FIELDS)}."
             )
+    low.update(_layout(raw.get("layout", {}), name))
     mapping = MappingOptions(columns=columns, prefixed=prefixed, **low)
     return Settings(mapping=mapping, **top).checked()
 
@@ -397,3 +400,22 @@ def _columns(raw: object, name: str) -> tuple[dict[str, str], frozenset[str]]:
             raise usage
         columns[header] = target
     return columns, frozenset(prefixed)
+
+
+def _layout(raw: object, name: str) -> dict[str, Any]:
+    """[layout]: headings = "parent" | "tag" | "date" | "ignore"."""
+    if not isinstance(raw, dict):
+        raise UsageError(f"{name}: [layout] must be a table.")
+    unknown = sorted(set(raw) - {"headings"})
+    if unknown:
+        if unknown[0] in _TOP_KEYS:
+            raise _misplaced(unknown[0], "layout", name)
+        raise _unknown_key(unknown[0], {"headings"}, f"{name} [layout]")
+    if "headings" not in raw:
+        return {}
+    if raw["headings"] not in HEADING_MODES:
+        raise UsageError(
+            f'{name} [layout]: headings must be "parent", "tag", "date" or "ignore", not '
+            f"{shown(raw['headings'])}."
+        )
+    return {"headings": raw["headings"]}

@@ -355,4 +355,5 @@ def _build_table(
         notes=tuple(notes),
         encoding=encoding,
         delimiter=delimiter,
+        above=tuple(SourceRow(i + 1, tuple(grid[i])) for i in filled if i < header),
     )

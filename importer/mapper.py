@@ -18,12 +18,14 @@ from pydantic import ValidationError
 from importer.cells import Cell, CellError, infer_date_order, parse_whole_number, show
 from importer.columns import match_columns
 from importer.config import MappingOptions
+from importer.context import check_stated_zone
 from importer.drafts import MAX_TITLE, UUID_RE, Draft, Mapped, Problem, Severity
 from importer.eventdays import first_day_number
 from importer.excelerrors import ExcelError
 from importer.loader import Table
 from importer.rowtimes import Span, TimeContext, finish, read_times
 from importer.rowview import RowView
+from importer.sections import Times, section_spans
 from importer.sequence import settle
 
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
@@ -70,6 +72,7 @@ def map_rows(
     ``locations`` maps the event's location names, as the event spells them, to their IDs.
     """
     cols = match_columns(table, options)
+    check_stated_zone(table, options, timezone)
     zone = ZoneInfo(timezone)
     order = options.date_order
     if order is None:
@@ -96,13 +99,19 @@ def map_rows(
     seen_refs: dict[str, int] = {}
     pending: list[_Pending] = []
     for source in table.rows:
-        row = RowView(source.number, source.values, cols, table.columns)
+        context = table.context.get(source.number)
+        row = RowView(source.number, source.values, cols, table.columns, context)
+        if context is not None and context.heading:  # a section kept as a parent session
+            pending.append(_Pending(row, _heading_fields(row), None))
+            continue
         pending.append(_read_row(row, options, ctx, places, known_ids, seen_refs))
     problems.extend(settle([p.span for p in pending if p.span is not None], ctx))
+    times = {p.row.number: t for p in pending if p.span and (t := finish(p.span, ctx))}
+    sections = _sections(table, pending, times)
     drafts: list[Draft] = []
     invalid: set[int] = set()
     for item in pending:
-        draft = _draft(item, ctx)
+        draft = _draft(item, times, sections, table)
         problems.extend(item.row.problems)
         if draft is None:
             invalid.add(item.row.number)
@@ -118,6 +127,11 @@ class _Pending:
     row: RowView
     fields: dict[str, Any]
     span: Span | None
+
+
+def _heading_fields(row: RowView) -> dict[str, Any]:
+    fields = dict.fromkeys(("reference_id", "parent_ref", "description", "location_id"))
+    return {**fields, "row": row.number, "title": row.context.section, "capacity": None, "tags": ()}
 
 
 def _cell_checks(row: RowView) -> None:
@@ -187,6 +201,13 @@ def _tags(row: RowView) -> tuple[str, ...]:
     return tuple(tags.values())
 
 
+def _section_tag(row: RowView, options: MappingOptions) -> tuple[str, ...]:
+    section = row.context.section
+    if options.headings != "tag" or section is None:
+        return ()
+    return () if section.casefold() in (t.casefold() for t in _tags(row)) else (section,)
+
+
 def _read_row(
     row: RowView,
     options: MappingOptions,
@@ -229,18 +250,50 @@ def _read_row(
         "description": description,
         "location_id": location_id,
         "capacity": capacity,
-        "tags": _tags(row),
+        "tags": _tags(row) + _section_tag(row, options),
     }
     return _Pending(row, fields, span)
 
 
-def _draft(item: _Pending, ctx: TimeContext) -> Draft | None:
-    row = item.row
-    times = finish(item.span, ctx) if item.span is not None else None
-    if not row.ok or item.fields["title"] is None or times is None:
+def _sections(
+    table: Table, pending: list[_Pending], times: Mapping[int, Times]
+) -> dict[int, tuple[Times, str]]:
+    headings = {n: c.section or "" for n, c in table.context.items() if c.heading}
+    if not headings:
+        return {}
+    owner = {
+        n: c.section_row
+        for n, c in table.context.items()
+        if not c.heading and c.section_row is not None
+    }
+    return section_spans(headings, owner, times)
+
+
+def _draft(
+    item: _Pending,
+    times: Mapping[int, Times],
+    sections: Mapping[int, tuple[Times, str]],
+    table: Table,
+) -> Draft | None:
+    row, fields = item.row, dict(item.fields)
+    context = table.context.get(row.number)
+    span = times.get(row.number)
+    if context is not None and context.heading:
+        if row.number not in sections:
+            row.fail(
+                "title",
+                "This section heading has no session with a time below it, so it has no start "
+                "and end. Remove it, or give the rows below it their times.",
+            )
+            return None
+        span, fields["reference_id"] = sections[row.number]
+    elif context is not None and not fields["parent_ref"]:
+        owner = sections.get(context.section_row) if context.section_row is not None else None
+        fields["parent_ref"] = owner[1] if owner else None
+    if not row.ok or fields["title"] is None or span is None:
         return None
     try:
-        return Draft(**item.fields, start=times[0], end=times[1])
+        return Draft(**fields, start=span[0], end=span[1])
     except ValidationError as exc:  # a rule the checks above missed: still a row error
         row.fail("title", f"This row breaks a rule of Zuddl's API: {exc.errors()[0]['msg']}.")
         return None

@@ -74,7 +74,7 @@ def _day(row: RowView, ctx: TimeContext) -> tuple[date | None, bool]:
     """The row's date (or the default) and whether reading it failed."""
     options = ctx.options
     if row.raw("date") is None:
-        return options.default_date, row.unknown("date")
+        return row.context.day or options.default_date, row.unknown("date")
     try:
         relative = event_day(
             row.raw("date"), options.start_date, options.end_date, ctx.day_base, "start_date"

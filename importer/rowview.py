@@ -12,15 +12,22 @@ from importer.cells import Cell, show
 from importer.columns import ColumnMap
 from importer.drafts import Problem, Severity
 from importer.excelerrors import ExcelError
+from importer.table import RowContext
 
 
 class RowView:
     """Collects one row's values and problems; keeps map_rows readable."""
 
     def __init__(
-        self, number: int, values: tuple[Cell, ...], cols: ColumnMap, letters: Sequence[str]
+        self,
+        number: int,
+        values: tuple[Cell, ...],
+        cols: ColumnMap,
+        letters: Sequence[str],
+        context: RowContext | None = None,
     ) -> None:
         self.number, self.values, self.cols, self.letters = number, values, cols, letters
+        self.context = context or RowContext()  # what heading rows above say about this row
         self.problems: list[Problem] = []
 
     def unknown(self, field: str) -> bool:

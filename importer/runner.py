@@ -19,6 +19,7 @@ from pathlib import Path
 from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import is_known_header, match_columns
 from importer.config import Secret, Settings, check_timezone
+from importer.context import read_context
 from importer.dispatch import Dispatcher, Progress, Verification
 from importer.errors import ExitCode, ImporterError, SafetyStop, UsageError
 from importer.journal import Journal, event_lock, journal_path
@@ -318,6 +319,11 @@ async def _none() -> None:
 
 
 def load_agenda(agenda: Path, settings: Settings) -> Table:
+    """The sheet to import, its heading rows read as context (importer.context)."""
+    return read_context(_pick_sheet(agenda, settings), settings.mapping)
+
+
+def _pick_sheet(agenda: Path, settings: Settings) -> Table:
     """The sheet to import: the one named, else the first that holds an agenda.
 
     A workbook that opens on an instructions page (like the template) still imports without
