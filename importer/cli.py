@@ -111,6 +111,13 @@ def _mapping_options(command: Any) -> Any:
             type=click.Choice(["mdy", "dmy", "ymd"]),
             help="For dates like 03/04/2026.",
         ),
+        click.option(
+            "--date",
+            "default_date",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            callback=lambda _ctx, _param, value: value.date() if value else None,
+            help="Date of rows that give a time only, e.g. 2026-06-10.",
+        ),
         click.option("--base-url", help="API address [https://api.zuddl.com]."),
         click.option(
             "--mode",

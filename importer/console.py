@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from importer.config import Secret, Settings
 from importer.errors import UsageError
+from importer.grouping import grouped
 from importer.plan import Plan
 from importer.results import Outcome, Status
 from importer.runner import ImportReport, ImportRequest, run_import
@@ -123,12 +124,13 @@ def show_problems(report: ImportReport, rest: str | None = None) -> None:
         f"{len(warnings)} note{'s' * (len(warnings) != 1)}.",
         err=True,
     )
-    for problem in (errors + warnings)[:MAX_PROBLEMS_SHOWN]:
-        label = "error" if problem.severity == "error" else "note"
-        click.echo(f"  {label}: {problem.text()}", err=True)
-    if len(problems) > MAX_PROBLEMS_SHOWN:
+    lines = grouped(errors + warnings)  # one line for a message repeated on many rows
+    for severity, text in lines[:MAX_PROBLEMS_SHOWN]:
+        label = "error" if severity == "error" else "note"
+        click.echo(f"  {label}: {text}", err=True)
+    if len(lines) > MAX_PROBLEMS_SHOWN:
         click.echo(
-            f"  ... and {len(problems) - MAX_PROBLEMS_SHOWN} more: "
+            f"  ... and {len(lines) - MAX_PROBLEMS_SHOWN} more: "
             + (rest or f"every row's message is in the results sheet {report.results_path}."),
             err=True,
         )

@@ -62,6 +62,16 @@ def weekday(value: Cell) -> int | None:
     return _WEEKDAY_NAMES.get(value.strip().rstrip(".,").casefold())
 
 
+def counts_days(values: Iterable[Cell]) -> bool:
+    """Whether a Date column counts days ("Day 2", 0/1/2, "Friday"): most of its cells do.
+
+    A lone 12 among real dates is a mistyped date, not the twelfth day.
+    """
+    filled = [v for v in values if v is not None and str(v).strip()]
+    relative = sum(1 for v in filled if day_number(v) is not None or weekday(v) is not None)
+    return bool(filled) and relative * 2 >= len(filled)
+
+
 def first_day_number(values: Iterable[Cell]) -> int:
     """Whether a column counts its days from 0 or from 1: 0 as soon as one cell says 0."""
     numbers = [n for v in values if (n := day_number(v)) is not None]

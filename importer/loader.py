@@ -269,6 +269,17 @@ def _rows_note(where: str, numbers: Sequence[int], template: str) -> str:
     )
 
 
+def _ragged_text(widths: list[int], width: int, delimiter: str, last: str, header: int) -> str:
+    """Why a text file's row has more cells than its header, in words."""
+    name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}.get(delimiter, "")
+    counts = " or ".join(str(w) for w in widths)
+    return (
+        f"{{rows}} {{has}} {counts} cells and the header {width}: a {name} inside text that is "
+        f"not quoted? The cells past column {last} were ignored, so check {{rows}}: put text "
+        f"holding a {name} in quotes, or name the extra columns in the header row (row {header})."
+    )
+
+
 def _build_table(
     path: Path,
     sheet: str | None,
@@ -304,6 +315,7 @@ def _build_table(
     blank: list[int] = []
     short: list[int] = []
     long: list[int] = []
+    widths: set[int] = set()  # cell counts of the long rows, to explain them
     data: list[tuple[int, list[CellValue]]] = []
     for index in range(header + 1, filled[-1] + 1):
         row = grid[index]
@@ -313,6 +325,7 @@ def _build_table(
         if len(row) != width:  # only text files have ragged rows
             if any(value is not None for value in row[width:]):
                 long.append(index + 1)
+                widths.add(len(row))
             elif len(row) < width:
                 short.append(index + 1)
             row = row[:width] + [None] * (width - len(row))
@@ -334,7 +347,9 @@ def _build_table(
             f"{{rows}} {{has}} filled-in cells to the right of the last column ({last_column}); "
             "they were ignored. To import them, add a column name above them in the header row "
             f"(row {header_row}).",
-        ),
+        )
+        if delimiter is None
+        else (long, _ragged_text(sorted(widths), width, delimiter, last_column, header_row)),
         (blank, "{count} blank row{s} inside the table {was} skipped ({rows})."),
     )
     notes += [_rows_note(where, numbers, text) for numbers, text in templates if numbers]

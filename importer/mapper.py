@@ -20,11 +20,12 @@ from importer.columns import match_columns
 from importer.config import MappingOptions
 from importer.context import check_stated_zone
 from importer.drafts import MAX_TITLE, UUID_RE, Draft, Mapped, Problem, Severity
-from importer.eventdays import first_day_number
+from importer.eventdays import counts_days, first_day_number
 from importer.excelerrors import ExcelError
 from importer.loader import Table
 from importer.rowtimes import Span, TimeContext, finish, read_times
 from importer.rowview import RowView
+from importer.sanity import sanity_warnings
 from importer.sections import Times, section_spans
 from importer.sequence import settle
 
@@ -91,10 +92,10 @@ def map_rows(
         else None
     )
     date_index = cols.fields.get("date")
-    base = (
-        first_day_number(r.values[date_index] for r in table.rows) if date_index is not None else 1
-    )
-    ctx = TimeContext(options, zone, timezone, order, base)
+    day_cells = [r.values[date_index] for r in table.rows] if date_index is not None else []
+    relative = counts_days(day_cells)
+    base = first_day_number(day_cells) if relative else 1
+    ctx = TimeContext(options, zone, timezone, order, base, relative)
     problems: list[Problem] = [Problem(None, None, None, n, "warning") for n in cols.notes]
     seen_refs: dict[str, int] = {}
     pending: list[_Pending] = []
@@ -108,16 +109,13 @@ def map_rows(
     problems.extend(settle([p.span for p in pending if p.span is not None], ctx))
     times = {p.row.number: t for p in pending if p.span and (t := finish(p.span, ctx))}
     sections = _sections(table, pending, times)
-    drafts: list[Draft] = []
-    invalid: set[int] = set()
-    for item in pending:
-        draft = _draft(item, times, sections, table)
-        problems.extend(item.row.problems)
-        if draft is None:
-            invalid.add(item.row.number)
-        else:
-            drafts.append(draft)
-    return Mapped(tuple(drafts), tuple(problems), frozenset(invalid), cols)
+    made = [(item.row, _draft(item, times, sections, table)) for item in pending]
+    drafts = [(row, draft) for row, draft in made if draft is not None]
+    sanity_warnings(drafts, zone, options.start_date, options.end_date)
+    for row, _ in made:
+        problems.extend(row.problems)
+    invalid = {row.number for row, draft in made if draft is None}
+    return Mapped(tuple(d for _, d in drafts), tuple(problems), frozenset(invalid), cols)
 
 
 @dataclass

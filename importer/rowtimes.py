@@ -10,11 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from importer.cells import CellError, DateOrder, parse_date, parse_duration, parse_time, show
+from importer.cells import CellError, DateOrder, parse_date, parse_duration, parse_time
 from importer.config import MappingOptions
 from importer.eventdays import event_day
 from importer.rowview import RowView
 from importer.timetext import Clock, clock_of, range_clocks, read_moment, read_range, tidy
+
+# No value in the text: the same message on many rows is shown once, with the rows.
+NO_DATE = (
+    "The time has no date. Give it with --date 2026-06-10, add a Date column, write it in this "
+    'cell (2026-06-10 09:30), or set date = "2026-06-10" under [defaults] in the config.'
+)
 
 
 @dataclass
@@ -41,6 +47,7 @@ class TimeContext:
     zone_name: str
     order: DateOrder | None
     day_base: int = 1  # "Day 0" or "Day 1" is the first day
+    relative_days: bool = False  # the Date column counts days: "Day 2", 0/1/2, "Friday"
 
 
 def local(moment: datetime, zone: tzinfo) -> datetime:
@@ -76,8 +83,12 @@ def _day(row: RowView, ctx: TimeContext) -> tuple[date | None, bool]:
     if row.raw("date") is None:
         return row.context.day or options.default_date, row.unknown("date")
     try:
-        relative = event_day(
-            row.raw("date"), options.start_date, options.end_date, ctx.day_base, "start_date"
+        relative = (
+            event_day(
+                row.raw("date"), options.start_date, options.end_date, ctx.day_base, "start_date"
+            )
+            if ctx.relative_days
+            else None
         )
         return relative or parse_date(row.raw("date"), ctx.order), False
     except CellError as exc:
@@ -120,11 +131,7 @@ def read_times(row: RowView, ctx: TimeContext) -> Span | None:
     span, begin = started
     if isinstance(begin, time):
         if day is None:
-            row.fail(
-                "start",
-                f'"{show(raw_start)}" has no date. Add a Date column, write the '
-                "date in this cell (2026-06-10 09:30), or set a default date in the config.",
-            )
+            row.fail("start", NO_DATE)
             return None
         begin = datetime.combine(day, begin)
     if span is not None:

@@ -262,8 +262,9 @@ def test_duration_and_defaults_from_config() -> None:
         (
             ["Title", "Start", "End"],
             ["A", "09:00", "10:00"],
-            'Row 2, column "Start": "09:00" has no date. Add a Date column, write the date in this '
-            "cell (2026-06-10 09:30), or set a default date in the config.",
+            'Row 2, column "Start": The time has no date. Give it with --date 2026-06-10, add a '
+            "Date column, write it in this cell (2026-06-10 09:30), or set "
+            'date = "2026-06-10" under [defaults] in the config.',
         ),
         (
             ["Title", "Start"],
