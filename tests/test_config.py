@@ -23,8 +23,8 @@ from importer.errors import ExitCode, UsageError
 
 EVENT = "5a2db0c5-de30-4e7e-8a1d-000000000001"
 KNOWN = (
-    "agenda, api_key, api_key_env, base_url, columns, concurrency, defaults, event, lock_dir, "
-    "log_file, log_format, max_changes, mode, rate_limit, reference_field, results, "
+    "agenda, api_key, api_key_env, base_url, columns, concurrency, defaults, event, layout, "
+    "lock_dir, log_file, log_format, max_changes, mode, rate_limit, reference_field, results, "
     "retry_attempts, retry_deadline, sheet, skip_invalid, timeout"
 )
 COLUMNS_USAGE = (
