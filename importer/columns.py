@@ -85,6 +85,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "time",
         "timeslot",
         "startat",
+        "scheduledat",
     ),
     "end": ("end", "endtime", "ends", "enddatetime", "finish", "finishtime", "until", "to"),
     "duration": (
@@ -96,6 +97,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "lengthmin",
         "minutes",
         "mins",
+        "scheduledduration",
     ),
     "location": (
         "location",

@@ -28,6 +28,8 @@ from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.outcomes import before_sending, hold, row_warnings
 from importer.plan import Plan, RemoteSession, build_plan
 from importer.results import Outcome, Status, default_results_path, write_results
+from importer.schedules import load_schedule
+from importer.speakerrows import merge_speaker_rows
 
 log = logging.getLogger("zuddl_import")
 RUN_ID: contextvars.ContextVar[str] = contextvars.ContextVar("run_id", default="")
@@ -320,7 +322,9 @@ async def _none() -> None:
 
 def load_agenda(agenda: Path, settings: Settings) -> Table:
     """The sheet to import, its heading rows read as context (importer.context)."""
-    return read_context(_pick_sheet(agenda, settings), settings.mapping)
+    if agenda.suffix.lower() == ".json":  # a conference tool's schedule (importer.schedules)
+        return load_schedule(agenda)
+    return read_context(merge_speaker_rows(_pick_sheet(agenda, settings)), settings.mapping)
 
 
 def _pick_sheet(agenda: Path, settings: Settings) -> Table:

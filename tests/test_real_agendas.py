@@ -7,8 +7,10 @@ never copied into it: every test is skipped when that folder is missing.
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -331,3 +333,39 @@ def test_couchbase_connect_2014(sandbox: SandboxHandle, tmp_path: Path) -> None:
     assert sessions["1001"]["tags"] == []
     assert statuses(out) == {"created": 65}
     assert report.table.sheet == "sessions"
+
+
+def test_pyconfr_2025_pretalx_schedule(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    """A pretalx dump: 75 talks, 9 two-day sprints, 5 breaks with a start only."""
+    file = agenda("pyconfr-2025_pretalx-schedule.json")
+    out = tmp_path / "out.xlsx"
+    report = run(sandbox, file, "pyconfr-2025.toml", out)
+
+    sessions = {s["referenceId"]: s for s in sandbox.sessions()}
+    assert len(sessions) == 75 + 18 + 5
+    # Every slot of the file, as the sandbox holds it: exact to the second, in UTC.
+    data = json.loads(file.read_text(encoding="utf-8"))
+    expected: dict[str, tuple[str, str]] = {}
+    for part in ("schedule", "sprints"):
+        for slots in data[part].values():
+            for rooms in slots.values():
+                for sub in rooms.values():
+                    ordered = sorted(sub["slots"], key=lambda s: s["start"])
+                    for n, slot in enumerate(ordered, start=1):
+                        ref = sub["code"] if len(ordered) == 1 else f"{sub['code']}-{n}"
+                        expected[ref] = (utc(slot["start"]), utc(slot["end"]))
+    assert len(expected) == 93
+    assert {ref: span(sessions[ref]) for ref in expected} == expected
+    welcome = sessions["38LRHE"]
+    assert welcome["title"] == "Accueil\u202f/ Welcome"  # a French narrow space, kept
+    assert welcome["tags"] == ["Short plenary"]
+    assert welcome["description"].startswith("Session d'ouverture de PyConFR 2025.")
+    # Lunch on Saturday: 12:30 (minute 750) until the next talk, 13:30 Paris time.
+    assert sessions["saturday-lunch"]["title"] == "Lunch / Déjeuner"
+    assert span(sessions["saturday-lunch"]) == ("2025-11-01T11:30:00Z", "2025-11-01T12:30:00Z")
+    assert statuses(out) == {"created": 98}
+    assert report.exit_code == ExitCode.OK
+
+
+def utc(text: str) -> str:
+    return datetime.fromisoformat(text).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
