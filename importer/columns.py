@@ -147,6 +147,9 @@ OWN_COLUMNS = frozenset(
         "importmessage",
     }
 )
+# Columns this tool adds when it reshapes an agenda (grid.py, sheets.py, schedules.py,
+# speakerrows.py): shown in the results, never imported, not noted as unknown.
+SHAPE_COLUMNS = frozenset({"rooms", "cell", "sheet", "sheetrow", "speakers"})
 _ALIAS_RANK = {
     alias: (field, rank) for field, names in ALIASES.items() for rank, alias in enumerate(names)
 }
@@ -232,7 +235,7 @@ def match_columns(
         field_, rank = (
             (explicit[index][0], -1) if index in explicit else _ALIAS_RANK.get(key, ("", 0))
         )
-        if field_ == "ignore" or (not field_ and key in OWN_COLUMNS):
+        if field_ == "ignore" or (not field_ and key in OWN_COLUMNS | SHAPE_COLUMNS):
             continue
         if not field_:
             notes.append(f'Column "{header}" is not a session field and is not imported.')

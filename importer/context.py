@@ -95,6 +95,10 @@ def _is_time(value: CellValue) -> bool:
 
 def read_preamble(table: Table, options: MappingOptions) -> Preamble:
     found = Preamble()
+    if table.sheet is not None:  # one sheet per day: "Monday 18 March", "2026-06-10"
+        day = _preamble_date(table.sheet, options)
+        if day is not None:
+            found = Preamble(day=day)
     for row in table.above:
         for value in _filled(row.values):
             if found.day is None:
@@ -190,9 +194,14 @@ def _notes(
     where = f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
     notes = []
     if preamble.day is not None and options.default_date is None:
+        source = (
+            f"in row {preamble.day_row}, above the header,"
+            if preamble.day_row is not None
+            else "in the sheet's name"
+        )
         notes.append(
-            f"{where}: the date {preamble.day:%Y-%m-%d} in row {preamble.day_row}, above the "
-            "header, is the date of the rows that give none."
+            f"{where}: the date {preamble.day:%Y-%m-%d} {source} is the date of the rows that "
+            "give none."
         )
     if days:
         notes.append(

@@ -16,10 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from importer.agenda import read_agenda
 from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import is_known_header, match_columns
 from importer.config import Secret, Settings, check_timezone
-from importer.context import read_context
 from importer.dispatch import Dispatcher, Progress, Verification
 from importer.errors import ExitCode, ImporterError, SafetyStop, UsageError
 from importer.journal import Journal, event_lock, journal_path
@@ -28,8 +28,6 @@ from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.outcomes import before_sending, hold, row_warnings
 from importer.plan import Plan, RemoteSession, build_plan
 from importer.results import Outcome, Status, default_results_path, write_results
-from importer.schedules import load_schedule
-from importer.speakerrows import merge_speaker_rows
 
 log = logging.getLogger("zuddl_import")
 RUN_ID: contextvars.ContextVar[str] = contextvars.ContextVar("run_id", default="")
@@ -119,7 +117,7 @@ async def _run_import(request: ImportRequest) -> ImportReport:
             f'"{settings.event_id}" is not an event ID. An event ID looks like '
             "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
         )
-    table = load_agenda(agenda, settings)
+    table = read_agenda(agenda, settings)  # its shapes: importer.agenda
     results_path = settings.results or default_results_path(agenda)
     log.info(
         "run start",
@@ -321,13 +319,6 @@ async def _none() -> None:
 
 
 def load_agenda(agenda: Path, settings: Settings) -> Table:
-    """The sheet to import, its heading rows read as context (importer.context)."""
-    if agenda.suffix.lower() == ".json":  # a conference tool's schedule (importer.schedules)
-        return load_schedule(agenda)
-    return read_context(merge_speaker_rows(_pick_sheet(agenda, settings)), settings.mapping)
-
-
-def _pick_sheet(agenda: Path, settings: Settings) -> Table:
     """The sheet to import: the one named, else the first that holds an agenda.
 
     A workbook that opens on an instructions page (like the template) still imports without

@@ -1,0 +1,43 @@
+"""The agenda a run imports, read from any of its shapes into one table.
+
+A spreadsheet sheet (chosen by ``runner.load_agenda``), a grid of rooms by time slots
+(``grid``), one row per speaker (``speakerrows``), heading rows (``context``), several sheets at
+once (``sheets``) or a conference tool's JSON schedule (``schedules``): each shape has its own
+module, and this one puts them in order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from importer.columns import is_known_header
+from importer.config import Settings
+from importer.context import read_context
+from importer.grid import as_grid
+from importer.loader import list_sheets, load_table
+from importer.schedules import load_schedule
+from importer.sheets import read_sheets, wanted_sheets
+from importer.speakerrows import merge_speaker_rows
+from importer.table import Table
+
+
+def read_agenda(agenda: Path, settings: Settings) -> Table:
+    from importer.runner import _has_agenda, load_agenda  # the runner imports this module
+
+    if agenda.suffix.lower() == ".json":
+        return load_schedule(agenda)
+
+    def prepared(table: Table) -> Table:
+        grid = as_grid(table, settings.mapping.default_duration_min)
+        return read_context(merge_speaker_rows(grid), settings.mapping)
+
+    wanted = settings.sheet or ""
+    if wanted.strip().casefold() == "all" or "," in wanted:
+        several = wanted_sheets(agenda.name, list_sheets(agenda), wanted)
+        if several:
+            return read_sheets(
+                several,
+                lambda name: prepared(load_table(agenda, sheet=name, header_score=is_known_header)),
+                lambda table: _has_agenda(table, settings),
+            )
+    return prepared(load_agenda(agenda, settings))
