@@ -8,11 +8,14 @@ module, and this one puts them in order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from importer import headerless
 from importer.columns import is_known_header
 from importer.config import Settings
 from importer.context import read_context
+from importer.errors import InputFileError
 from importer.grid import as_grid
 from importer.loader import list_sheets, load_table
 from importer.schedules import load_schedule
@@ -40,4 +43,19 @@ def read_agenda(agenda: Path, settings: Settings) -> Table:
                 lambda name: prepared(load_table(agenda, sheet=name, header_score=is_known_header)),
                 lambda table: _has_agenda(table, settings),
             )
-    return prepared(load_agenda(agenda, settings))
+    return prepared(_one_sheet(agenda, settings, load_agenda))
+
+
+NO_HEADER = "Could not find the row with the column names"
+
+
+def _one_sheet(agenda: Path, settings: Settings, load: Callable[[Path, Settings], Table]) -> Table:
+    """The sheet as the runner picks it; read without a header row when it has none."""
+    if not settings.mapping.headerless:
+        try:
+            return load(agenda, settings)
+        except InputFileError as exc:
+            if not exc.message.startswith(NO_HEADER):
+                raise
+    table = load_table(agenda, sheet=settings.sheet, headerless=True)
+    return headerless.checked(table, settings.mapping)

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from importer.configtables import LAYOUT_KEYS, columns_table, layout_table
 from importer.errors import UsageError
 from importer.tomlwords import KIND_WORDS, plain_toml_error, shown
 
 DateOrder = Literal["mdy", "dmy", "ymd"]
 HeadingMode = Literal["parent", "tag", "date", "ignore"]
-HEADING_MODES = ("parent", "tag", "date", "ignore")
 FIELDS = (
     "title",
     "description",
@@ -74,6 +74,7 @@ class MappingOptions:
     end_date: date | None = None  # its last day (weekday names; warnings for days outside)
     end_mode: Literal["next"] | None = None  # "next": a row without end ends at the next start
     headings: HeadingMode | None = None  # [layout] headings: what section heading rows become
+    headerless: bool = False  # [layout] header = false: no row of column names
     # Headers (or letters) whose name prefixes their values: "Format: Panel".
     prefixed: frozenset[str] = frozenset()
 
@@ -363,7 +364,7 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
             f'{name} [defaults]: date_order must be "mdy", "dmy" or "ymd", '
             f'not "{low["date_order"]}".'
         )
-    columns, prefixed = _columns(raw.get("columns", {}), name)
+    columns, prefixed = columns_table(raw.get("columns", {}), name)
     for header, target in columns.items():
         if target not in FIELDS:
             if header in _TOP_KEYS:
@@ -372,50 +373,11 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
                 f'{name} [columns]: "{header}" = "{target}" names no field. '
                 f"Fields are: {', '.join(FIELDS)}."
             )
-    low.update(_layout(raw.get("layout", {}), name))
+    layout, stray = layout_table(raw.get("layout", {}), name)
+    if stray is not None:
+        if stray in _TOP_KEYS:
+            raise _misplaced(stray, "layout", name)
+        raise _unknown_key(stray, set(LAYOUT_KEYS), f"{name} [layout]")
+    low.update(layout)
     mapping = MappingOptions(columns=columns, prefixed=prefixed, **low)
     return Settings(mapping=mapping, **top).checked()
-
-
-def _columns(raw: object, name: str) -> tuple[dict[str, str], frozenset[str]]:
-    """[columns]: "Room" = "location", or "Format" = { field = "tags", prefix = true }."""
-    usage = UsageError(
-        f'{name}: [columns] maps a header to a field, e.g. "Room" = "location", or '
-        '"Format" = { field = "tags", prefix = true }.'
-    )
-    if not isinstance(raw, dict):
-        raise usage
-    columns: dict[str, str] = {}
-    prefixed: set[str] = set()
-    for header, target in raw.items():
-        if isinstance(target, dict):
-            if set(target) - {"field", "prefix"} or not isinstance(target.get("field"), str):
-                raise usage
-            if not isinstance(target.get("prefix", False), bool):
-                raise usage
-            if target.get("prefix"):
-                prefixed.add(header)
-            target = target["field"]
-        if not isinstance(target, str):
-            raise usage
-        columns[header] = target
-    return columns, frozenset(prefixed)
-
-
-def _layout(raw: object, name: str) -> dict[str, Any]:
-    """[layout]: headings = "parent" | "tag" | "date" | "ignore"."""
-    if not isinstance(raw, dict):
-        raise UsageError(f"{name}: [layout] must be a table.")
-    unknown = sorted(set(raw) - {"headings"})
-    if unknown:
-        if unknown[0] in _TOP_KEYS:
-            raise _misplaced(unknown[0], "layout", name)
-        raise _unknown_key(unknown[0], {"headings"}, f"{name} [layout]")
-    if "headings" not in raw:
-        return {}
-    if raw["headings"] not in HEADING_MODES:
-        raise UsageError(
-            f'{name} [layout]: headings must be "parent", "tag", "date" or "ignore", not '
-            f"{shown(raw['headings'])}."
-        )
-    return {"headings": raw["headings"]}

@@ -69,6 +69,7 @@ def load_table(
     engine: Literal["calamine", "openpyxl"] = "calamine",
     header_score: Callable[[str], bool] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    headerless: bool = False,
 ) -> Table:
     """Read the chosen (default: first) sheet; raise InputFileError for any problem with it.
 
@@ -85,10 +86,21 @@ def load_table(
                 f'{path.name}: the sheet "{sheet}" was ignored: text files have no sheets.'
             )
         return _build_table(
-            path, None, (), grid, header_score, notes, encoding, delimiter, limits=limits
+            path,
+            None,
+            (),
+            grid,
+            header_score,
+            notes,
+            encoding,
+            delimiter,
+            limits=limits,
+            headerless=headerless,
         )
     names, chosen, grid = _read_workbook(path, suffix, sheet, engine, limits)
-    return _build_table(path, chosen, names, grid, header_score, [], limits=limits)
+    return _build_table(
+        path, chosen, names, grid, header_score, [], limits=limits, headerless=headerless
+    )
 
 
 @contextmanager
@@ -291,6 +303,7 @@ def _build_table(
     delimiter: str | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
+    headerless: bool = False,  # no row of column names: every row is data (importer.headerless)
 ) -> Table:
     where = f'{path.name}, sheet "{sheet}"' if sheet is not None else path.name
     is_filled = [any(value is not None for value in row) for row in grid]
@@ -300,7 +313,7 @@ def _build_table(
             f"{path.name} is empty: none of its cells are filled in. Check that you chose the "
             "right file and that it was saved after the agenda was added."
         )
-    header = _find_header(grid, filled, header_score)
+    header = -1 if headerless else _find_header(grid, filled, header_score)
     if header is None:
         raise InputFileError(
             f"Could not find the row with the column names in {where}: none of rows "
@@ -310,7 +323,11 @@ def _build_table(
         )
     if sum(1 for index in filled if index > header) > limits.max_rows:
         raise too_many_rows(where, limits)
-    names = [_header_text(value) for value in grid[header]]
+    names = (
+        [_header_text(value) for value in grid[header]]
+        if header >= 0
+        else [""] * max(len(row) for row in grid)
+    )
     width = len(names)
     blank: list[int] = []
     short: list[int] = []
