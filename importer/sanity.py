@@ -8,6 +8,7 @@ once, a row whose day differs from both its neighbours'. They are warnings: the 
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
@@ -80,12 +81,14 @@ def _same_room(items: Sequence[tuple[RowView, Draft]]) -> None:
             rooms[room].append((row, draft))
     for sessions in rooms.values():
         sessions.sort(key=lambda item: (item[1].start, item[0].number))
-        running: list[tuple[RowView, Draft]] = []
+        # Sessions still running, by end: those that ended leave from the top (a heap).
+        running: list[tuple[datetime, int, RowView, Draft]] = []
         for row, draft in sessions:
-            running = [(r, d) for r, d in running if d.end > draft.start]
-            clash = next(((r, d) for r, d in running if not _related(d, draft)), None)
+            while running and running[0][0] <= draft.start:
+                heapq.heappop(running)
+            clash = next((item for item in running if not _related(item[3], draft)), None)
             if clash is not None:
-                other, held = clash
+                _, _, other, held = clash
                 place = row.raw("location")
                 row.fail(
                     "location",
@@ -93,4 +96,4 @@ def _same_room(items: Sequence[tuple[RowView, Draft]]) -> None:
                     f"room{f' ({place})' if place else ''}. Check both times and rooms.",
                     "warning",
                 )
-            running.append((row, draft))
+            heapq.heappush(running, (draft.end, row.number, row, draft))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from importer.cells import Cell, CellError, DateOrder, parse_moment, parse_range, parse_time
@@ -80,6 +81,7 @@ class Clock:
     twenty_four: bool = False  # 0:xx or 13:00 and later: a 24-hour clock, nothing to infer
 
 
+@lru_cache(maxsize=4096)
 def tidy(text: str) -> str:
     """The notations cells.py does not know, rewritten into ones it does."""
     clean = " ".join(text.split())
@@ -91,8 +93,11 @@ def tidy(text: str) -> str:
 
 def clock_of(value: Cell) -> Clock:
     """Only typed text has a clock to read; Excel's times are 24-hour by nature."""
-    if not isinstance(value, str):
-        return Clock()
+    return _clock_of_text(value) if isinstance(value, str) else Clock()
+
+
+@lru_cache(maxsize=4096)
+def _clock_of_text(value: str) -> Clock:
     text = tidy(value)
     if _ISO_OFFSET_RE.match(text):
         return Clock(twenty_four=True)
