@@ -59,3 +59,17 @@ def _one_sheet(agenda: Path, settings: Settings, load: Callable[[Path, Settings]
                 raise
     table = load_table(agenda, sheet=settings.sheet, headerless=True)
     return headerless.checked(table, settings.mapping)
+
+
+def reshaped(table: Table) -> bool:
+    """Whether the rows are no longer the sheet's own (a grid, several sheets, a JSON schedule).
+
+    Such tables have no cell letters: nothing can be marked or written back into the file.
+    """
+    return bool(table.columns) and not any(table.columns)
+
+
+RESHAPED = (
+    "{name} is not read row by row (a grid, several sheets or a JSON schedule), so {what} "
+    "cannot be written into it; the results sheet has every session's status and Zuddl ID."
+)

@@ -173,6 +173,12 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", ascii_text.lower())
 
 
+def field_of(header: str) -> str | None:
+    """The field a header names by itself (an alias), or None."""
+    found = _ALIAS_RANK.get(normalise_header(header))
+    return found[0] if found else None
+
+
 def is_known_header(text: str) -> bool:
     """For the loader's header search: does this cell name a session field?"""
     key = normalise_header(text)

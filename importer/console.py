@@ -206,6 +206,7 @@ def run_and_report(
 
 
 def validate_and_report(agenda: Path | None, settings: Settings, key: Secret | None) -> int:
+    from importer.agenda import RESHAPED, reshaped
     from importer.workbook import checked_path, write_checked
 
     report = run_import(ImportRequest(agenda, settings, key, dry_run=True, write_results=False))
@@ -225,6 +226,9 @@ def validate_and_report(agenda: Path | None, settings: Settings, key: Secret | N
         )
     out_path = checked_path(table.path)
     show_problems(report, f"all are on the Problems sheet of {out_path}.")
+    if reshaped(table):  # a grid, several sheets, JSON: no cells of the file to mark
+        click.echo(RESHAPED.format(name=table.path.name, what="a checked copy"))
+        return 1 if errors else 0
     out = write_checked(table, plan.problems, out_path)
     click.echo(
         f"Checked copy: {out} (bad cells are red with a comment saying how to fix them; "

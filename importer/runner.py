@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from importer.agenda import read_agenda
+from importer.agenda import RESHAPED, read_agenda, reshaped
 from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import is_known_header, match_columns
 from importer.config import Secret, Settings, check_timezone
@@ -118,6 +118,8 @@ async def _run_import(request: ImportRequest) -> ImportReport:
             "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
         )
     table = read_agenda(agenda, settings)  # its shapes: importer.agenda
+    if request.write_back and reshaped(table):
+        raise UsageError(RESHAPED.format(name=agenda.name, what="--write-back's status columns"))
     results_path = settings.results or default_results_path(agenda)
     log.info(
         "run start",

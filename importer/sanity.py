@@ -32,12 +32,14 @@ def sanity_warnings(
     for row, _, begin in local:
         if begin.hour < NIGHT_ENDS:
             row.fail("start", NIGHT, "warning")
-        if start is not None and (begin.date() < start or begin.date() > (end or start)):
-            last = f" to {end:%Y-%m-%d}" if end and end != start else ""
+        early = start is not None and begin.date() < start
+        if early or (end is not None and begin.date() > end):
+            days = f"{start:%Y-%m-%d} to {end:%Y-%m-%d}" if start and end else None
+            days = days or (f"from {start:%Y-%m-%d}" if start else f"until {end:%Y-%m-%d}")
             row.fail(
                 "date" if "date" in row.cols.fields else "start",
-                f"The session is not on a day of the event ({start:%Y-%m-%d}{last}, from "
-                "start_date and end_date in the config). Check its date.",
+                f"The session is not on a day of the event ({days}, from start_date and "
+                "end_date in the config). Check its date.",
                 "warning",
             )
     _odd_days(local)

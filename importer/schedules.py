@@ -18,7 +18,7 @@ from typing import Any
 
 from importer.errors import InputFileError
 from importer.limits import DEFAULT_LIMITS, Limits, too_many_rows
-from importer.table import CellValue, SourceRow, Table, column_letter
+from importer.table import CellValue, SourceRow, Table
 
 HEADERS = (
     "Reference ID",
@@ -59,7 +59,7 @@ def load_schedule(path: Path, limits: Limits = DEFAULT_LIMITS) -> Table:
         sheet_names=(),
         header_row=0,
         headers=HEADERS,
-        columns=tuple(column_letter(i) for i in range(len(HEADERS))),
+        columns=("",) * len(HEADERS),  # no cells of a spreadsheet: nothing to mark or write back
         rows=tuple(
             SourceRow(n, tuple(record.get(h) for h in HEADERS))
             for n, record in enumerate(records, start=1)

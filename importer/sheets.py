@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 
+from importer.columns import field_of
 from importer.errors import ImporterError, InputFileError
 from importer.table import RowContext, SourceRow, Table
 
@@ -58,7 +59,24 @@ def read_sheets(
     return join(tables, skipped)
 
 
+def _same_names(tables: Sequence[Table]) -> list[Table]:
+    """ "Room" on one sheet and "Location" on the next are one column: the first sheet's name."""
+    names: dict[str, str] = {}  # field -> the header the first sheet gives it
+    result = []
+    for table in tables:
+        renamed, seen = [], set()
+        for header in table.headers:
+            field = field_of(header)
+            if field and field not in seen:  # a second column of a field keeps its own name
+                seen.add(field)
+                header = names.setdefault(field, header)
+            renamed.append(header)
+        result.append(dataclasses.replace(table, headers=tuple(renamed)))
+    return result
+
+
 def join(tables: Sequence[Table], skipped: Sequence[str] = ()) -> Table:
+    tables = _same_names(tables)
     headers: list[str] = []
     for table in tables:
         headers.extend(h for h in table.headers if h not in headers)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
-from importer.errors import ExitCode
+import pytest
+
+from importer.config import Secret, Settings
+from importer.errors import ExitCode, UsageError
+from importer.runner import ImportRequest, run_import
 from tests.conftest import SandboxHandle
-from tests.layout_helpers import run_layout, spans, warnings_of
+from tests.layout_helpers import LAYOUTS, run_layout, spans, warnings_of
 from tests.pipeline_helpers import read_results
+from tests.test_cli_run import zuddl_import
 
 
 def test_a_grid_with_merged_cells(sandbox: SandboxHandle, tmp_path: Path) -> None:
@@ -72,4 +78,42 @@ def test_one_sheet_per_day_in_one_run(sandbox: SandboxHandle, tmp_path: Path) ->
         (6, "Day 2", 3, "created"),
     ]
     assert 'Sheets without an agenda were left out: "Info".' in report.notes
+    # "Location" on the grid sheet, "Room" on the other: one column, every session's room.
+    rooms = {s["title"]: [p["locationName"] for p in s["location"]] for s in sandbox.sessions()}
+    assert rooms["Hacking"] == ["Room 101"]
+    assert rooms["Talk A"] == ["Main Hall"]
+    assert [p for p in report.mapped.problems if p.severity == "warning"] == []
     assert report.exit_code == ExitCode.OK
+
+
+def test_write_back_is_refused_before_anything_is_sent(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    """Grid cells are not rows: statuses cannot go beside them, so nothing starts."""
+    shutil.copy(LAYOUTS / "grid.xlsx", tmp_path / "grid.xlsx")
+    settings = Settings(event_id=sandbox.event_id, base_url=sandbox.base_url, rate_limit=0)
+    request = ImportRequest(tmp_path / "grid.xlsx", settings, Secret(sandbox.key), write_back=True)
+    with pytest.raises(UsageError) as caught:
+        run_import(request)
+    assert caught.value.message == (
+        "grid.xlsx is not read row by row (a grid, several sheets or a JSON schedule), so "
+        "--write-back's status columns cannot be written into it; the results sheet has every "
+        "session's status and Zuddl ID."
+    )
+    assert sandbox.sessions() == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grid.xlsx"]
+
+
+def test_validate_a_grid_lists_problems_without_a_checked_copy(tmp_path: Path) -> None:
+    shutil.copy(LAYOUTS / "grid.xlsx", tmp_path / "grid.xlsx")
+    done = zuddl_import("validate", "grid.xlsx", cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.splitlines() == [
+        'Checked grid.xlsx, sheet "Wednesday 10 June 2026": 9 rows, 9 OK, 0 with problems.',
+        "grid.xlsx is not read row by row (a grid, several sheets or a JSON schedule), so a "
+        "checked copy cannot be written into it; the results sheet has every session's status "
+        "and Zuddl ID.",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grid.xlsx"]
