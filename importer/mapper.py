@@ -23,6 +23,7 @@ from importer.drafts import MAX_TITLE, UUID_RE, Draft, Mapped, Problem, Severity
 from importer.eventdays import counts_days, first_day_number
 from importer.excelerrors import ExcelError
 from importer.loader import Table
+from importer.loader import _rows_phrase as rows_phrase
 from importer.rowtimes import Span, TimeContext, finish, read_times
 from importer.rowview import RowView
 from importer.sanity import sanity_warnings
@@ -107,6 +108,7 @@ def map_rows(
             continue
         pending.append(_read_row(row, options, ctx, places, known_ids, seen_refs))
     problems.extend(settle([p.span for p in pending if p.span is not None], ctx))
+    problems.extend(_unnamed_note([p.row for p in pending if p.row.title_from_unnamed]))
     times = {p.row.number: t for p in pending if p.span and (t := finish(p.span, ctx))}
     sections = _sections(table, pending, times)
     made = [(item.row, _draft(item, times, sections, table)) for item in pending]
@@ -125,6 +127,19 @@ class _Pending:
     row: RowView
     fields: dict[str, Any]
     span: Span | None
+
+
+def _unnamed_note(rows: list[RowView]) -> list[Problem]:
+    if not rows:
+        return []
+    phrase = rows_phrase([r.number for r in rows])
+    letters = ", ".join(sorted({str(r.title_from_unnamed) for r in rows}))
+    verb = "has" if len(rows) == 1 else "have"
+    text = (
+        f"{phrase[0].upper()}{phrase[1:]} {verb} no title but text in a column without a header "
+        f"({letters}): that text is the title (breaks are often written so)."
+    )
+    return [Problem(None, None, None, text, "warning")]
 
 
 def _heading_fields(row: RowView) -> dict[str, Any]:
@@ -162,8 +177,24 @@ def _joined(row: RowView, field: str) -> list[str]:
     return texts
 
 
+def _unnamed_text(row: RowView) -> str | None:
+    """A break written in a column without a header ("Coffee break" beside empty cells)."""
+    used = set(row.cols.fields.values()) | {i for m in row.cols.more.values() for i in m}
+    found = [
+        i
+        for i, header in enumerate(row.cols.headers)
+        if i not in used and header.startswith("Column ") and isinstance(row.values[i], str)
+    ]
+    if len(found) != 1:
+        return None
+    row.title_from_unnamed = row.letters[found[0]]
+    return clean_text(row.values[found[0]])
+
+
 def _title(row: RowView) -> str | None:
     title = " ".join(_joined(row, "title")) or None
+    if title is None:
+        title = _unnamed_text(row)
     if title is not None:
         # Titles are plain text in Zuddl: "&#39;" from a web export means an apostrophe.
         title = _CONTROL_RE.sub("", html.unescape(title) if _ENTITY_RE.search(title) else title)

@@ -29,6 +29,7 @@ class RowView:
         self.number, self.values, self.cols, self.letters = number, values, cols, letters
         self.context = context or RowContext()  # what heading rows above say about this row
         self.problems: list[Problem] = []
+        self.title_from_unnamed: str | None = None  # letter of a headerless column giving the title
 
     def unknown(self, field: str) -> bool:
         """Whether the field's cell shows an Excel error (which _map_row reports, once)."""

@@ -120,3 +120,18 @@ def test_a_zone_above_the_header_that_is_not_the_events_stops(
     assert caught.value.exit_code == ExitCode.USAGE
     assert sandbox.sessions() == []
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_break_in_a_column_without_a_header(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    report = run_layout(sandbox, tmp_path, "break-column.csv", "break-column.toml")
+
+    assert spans(sandbox) == {
+        "Keynote": ("2026-06-10T09:00:00Z", "2026-06-10T09:30:00Z"),
+        "Coffee break": ("2026-06-10T09:30:00Z", "2026-06-10T09:45:00Z"),
+        "Streams": ("2026-06-10T09:45:00Z", "2026-06-10T10:30:00Z"),
+    }
+    assert (
+        "Row 3 has no title but text in a column without a header (E): that text is the title "
+        "(breaks are often written so)."
+    ) in [p.text() for p in report.mapped.problems]
+    assert report.exit_code == ExitCode.OK
