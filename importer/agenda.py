@@ -51,14 +51,18 @@ NO_HEADER = "Could not find the row with the column names"
 
 def _one_sheet(agenda: Path, settings: Settings, load: Callable[[Path, Settings], Table]) -> Table:
     """The sheet as the runner picks it; read without a header row when it has none."""
-    if not settings.mapping.headerless:
-        try:
-            return load(agenda, settings)
-        except InputFileError as exc:
-            if not exc.message.startswith(NO_HEADER):
-                raise
-    table = load_table(agenda, sheet=settings.sheet, headerless=True)
-    return headerless.checked(table, settings.mapping)
+    if settings.mapping.headerless:
+        table = load_table(agenda, sheet=settings.sheet, headerless=True)
+        return headerless.checked(table, settings.mapping)
+    try:
+        return load(agenda, settings)
+    except InputFileError as exc:
+        if not exc.message.startswith(NO_HEADER):
+            raise
+        table = load_table(agenda, sheet=settings.sheet, headerless=True)
+        if not headerless.looks_like_agenda(table, settings.mapping):
+            raise  # a sheet of notes, not sessions: the loader's own message says what to do
+        return headerless.checked(table, settings.mapping)
 
 
 def reshaped(table: Table) -> bool:

@@ -87,6 +87,11 @@ def propose(table: Table) -> dict[int, str]:
     return fields
 
 
+def looks_like_agenda(table: Table, options: MappingOptions) -> bool:
+    """Whether the columns are named in the config, or hold at least a title and a start."""
+    return _maps_by_letter(options) or {"title", "start"} <= set(propose(table).values())
+
+
 def _maps_by_letter(options: MappingOptions) -> bool:
     return any(
         key.strip().isupper() or key.strip().lstrip("#").isdigit() for key in options.columns

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from importer.config import Secret, Settings
 from importer.errors import ExitCode, InputFileError
+from importer.runner import ImportRequest, run_import
 from tests.conftest import SandboxHandle
 from tests.layout_helpers import run_layout, spans
 
@@ -51,3 +53,23 @@ def test_header_false_when_the_first_row_looks_like_names(
         "column) or 2026-06-10 09:30."
     ]
     assert report.exit_code == ExitCode.ROWS_FAILED
+
+
+def test_a_sheet_of_notes_is_not_proposed_as_an_agenda(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    """No column holds times: it is no agenda without a header, and the loader's word stands."""
+    notes = tmp_path / "src"
+    notes.mkdir()
+    (notes / "notes.csv").write_text("Bring your badge\nWifi: devconf\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        run_import(
+            ImportRequest(
+                notes / "notes.csv",
+                Settings(event_id=sandbox.event_id, base_url=sandbox.base_url, rate_limit=0),
+                Secret(sandbox.key),
+            )
+        )
+    assert caught.value.message.startswith(
+        "Could not find the row with the column names in notes.csv: none of rows 1 to 2 has "
+    )
