@@ -61,7 +61,7 @@ def test_a_sheet_of_notes_is_not_proposed_as_an_agenda(
     """No column holds times: it is no agenda without a header, and the loader's word stands."""
     notes = tmp_path / "src"
     notes.mkdir()
-    (notes / "notes.csv").write_text("Bring your badge\nWifi: devconf\n", encoding="utf-8")
+    (notes / "notes.csv").write_text("Rooms,12\nDesks,4\n", encoding="utf-8")
     with pytest.raises(InputFileError) as caught:
         run_import(
             ImportRequest(
