@@ -99,7 +99,10 @@ def _mapping_options(command: Any) -> Any:
     options = [
         click.argument("agenda", required=False, type=click.Path(dir_okay=False, path_type=Path)),
         click.option("--event", "event_id", help="Zuddl event ID (a UUID)."),
-        click.option("--sheet", help="Sheet to read (default: the first)."),
+        click.option(
+            "--sheet",
+            help='Sheet to read (default: the first); "all", or names with commas, for several.',
+        ),
         click.option(
             "--config",
             type=click.Path(dir_okay=False, path_type=Path),

@@ -294,6 +294,31 @@ def test_flags_are_checked_like_the_file(flags: dict[str, object], message: str)
 # --- every message ----------------------------------------------------------------------------
 
 ERRORS = [
+    # [layout] and [defaults] of sheet shapes
+    (
+        '[layout]\nheadings = "parents"\n',
+        'import.toml [layout]: headings must be "parent", "tag", "date" or "ignore", not the '
+        'text "parents".',
+    ),
+    (
+        "[layout]\nheader = 0\n",
+        "import.toml [layout]: header must be true or false (false: the sheet has no row of "
+        "column names), not 0.",
+    ),
+    (
+        '[layout]\nheading = "tag"\n',
+        'import.toml [layout]: unknown setting "heading" (did you mean "headings"?). Known '
+        "settings there: header, headings.",
+    ),
+    (
+        '[defaults]\nend = "nxt"\n',
+        'import.toml [defaults]: end = "nxt" is not understood. Write end = "next" (each '
+        "session ends when the next one starts), or leave it out.",
+    ),
+    (
+        '[defaults]\nstart_date = "June 10"\n',
+        'import.toml [defaults]: start_date "June 10" is not a date like 2026-06-10.',
+    ),
     # unknown and misplaced settings
     (
         'evnt = "x"\n',

@@ -135,3 +135,22 @@ def test_a_break_in_a_column_without_a_header(sandbox: SandboxHandle, tmp_path: 
         "(breaks are often written so)."
     ) in [p.text() for p in report.mapped.problems]
     assert report.exit_code == ExitCode.OK
+
+
+def test_headings_ignore_drops_them_without_a_note(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    report = run_layout(sandbox, tmp_path, "sections.csv", mapping={"headings": "ignore"})
+
+    assert sorted(spans(sandbox)) == ["Browsers", "Streams", "Tables"]
+    assert not [n for n in report.notes if "section heading" in n]
+
+
+def test_headings_date_refuses_a_heading_that_is_no_date(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    with pytest.raises(InputFileError) as caught:
+        run_layout(sandbox, tmp_path, "sections.csv", mapping={"headings": "date"})
+    assert caught.value.message == (
+        'Row 2 is a heading ("Track A: Data") but not a date, and the config says headings = '
+        '"date". Check the row, or choose "parent", "tag" or "ignore".'
+    )
+    assert sandbox.sessions() == []
