@@ -89,7 +89,7 @@ def as_grid(table: Table, last_minutes: int | None = None) -> Table:
     timed = [(row, slot) for row, slot in slots if slot is not None]
     sessions: list[SourceRow] = []
     taken: set[tuple[int, int]] = set()
-    for position, (row, slot) in enumerate(timed):
+    for position, (row, _) in enumerate(timed):
         for column in range(1, len(table.headers)):
             value = row.values[column]
             if value is None or (position, column) in taken:
@@ -101,28 +101,11 @@ def as_grid(table: Table, last_minutes: int | None = None) -> Table:
                 for c in range(column, last_col + 1):
                     taken.add((p, c))
             rooms = [table.headers[c] for c in range(column, last_col + 1)]
-            end = timed[last_pos][1][1]
-            if end is None and last_pos + 1 < len(timed):
-                end = timed[last_pos + 1][1][0]  # a start-only slot ends where the next begins
-            elif end is None and last_minutes:
-                end = _later(timed[last_pos][1][0], last_minutes)
-            begin: CellValue = slot[0]
-            if last_pos == position and slot[1] is not None:  # one slot: its cell as written
-                begin, end = row.values[0], None
-            sessions.append(
-                SourceRow(
-                    len(sessions) + 1,
-                    (
-                        value,
-                        None,
-                        begin,
-                        end,
-                        rooms[0] if len(rooms) == 1 else None,
-                        ", ".join(rooms) if len(rooms) > 1 else None,
-                        f"{table.columns[column]}{row.number}",
-                    ),
-                )
-            )
+            begin, end = _times(timed, position, last_pos, last_minutes)
+            cells = (value, None, begin, end, rooms[0] if len(rooms) == 1 else None)
+            shared = ", ".join(rooms) if len(rooms) > 1 else None
+            place = f"{table.columns[column]}{row.number}"
+            sessions.append(SourceRow(len(sessions) + 1, (*cells, shared, place)))
     where = f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
     note = (
         f"{where} is a grid (rooms across, time slots down): each filled cell is a session, "
@@ -135,6 +118,23 @@ def as_grid(table: Table, last_minutes: int | None = None) -> Table:
         rows=tuple(sessions),
         notes=(*table.notes, note),
     )
+
+
+def _times(
+    timed: list[tuple[SourceRow, tuple[CellValue, CellValue]]],
+    position: int,
+    last_pos: int,
+    last_minutes: int | None,
+) -> tuple[CellValue, CellValue]:
+    """Start and end cells of a session from its first slot to its last one."""
+    row, (begin, _), end = timed[position][0], timed[position][1], timed[last_pos][1][1]
+    if last_pos == position and end is not None:
+        return row.values[0], None  # one slot written as a range: its cell as written
+    if end is None and last_pos + 1 < len(timed):
+        end = timed[last_pos + 1][1][0]  # a start-only slot ends where the next one begins
+    elif end is None and last_minutes:
+        end = _later(timed[last_pos][1][0], last_minutes)
+    return begin, end
 
 
 def _excel_column(letter: str) -> int:
