@@ -68,6 +68,12 @@ _ISO_OFFSET_RE = re.compile(
 )
 _NOON_RE = re.compile(r"\b12\s*noon\b|\bnoon\b", re.I)
 _MIDNIGHT_RE = re.compile(r"\b12\s*midnight\b|\bmidnight\b", re.I)
+_HOUR_WORD_RE = re.compile(r"\b(\d{1,2})\s*(?:h|uhr|hrs?)(?![\w:])", re.I)
+_TRAILING_H_RE = re.compile(r"\b(\d{1,2}[:.]\d{2})\s*(?:h|uhr|hrs?)\b", re.I)
+_SHARED_RE = re.compile(
+    r"^(\d{1,2})(?::(\d{2}))?\s*(?:-|\u2013|\u2014|to)\s*(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)$",
+    re.I,
+)
 _STRAY_COLON_RE = re.compile(r"(\d)\s*[:.]\s*([ap]\.?m\.?)$", re.I)
 _BARE_TIME_RE = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.h]\d{2})(?::\d{2})?(?!\s*[ap]\.?m|\d)", re.I)
 _TWELVE_RE = re.compile(r"(\d{1,2})(?::\d{2})?\s*[ap]\.?m\.?", re.I)
@@ -88,7 +94,21 @@ def tidy(text: str) -> str:
     clean = _NOON_RE.sub("12:00", clean)
     clean = _MIDNIGHT_RE.sub("0:00", clean)
     clean = re.sub(r"(\d)\s*h\s*(\d{2})\b", r"\1h\2", clean)  # 9 h 30
-    return _STRAY_COLON_RE.sub(r"\1 \2", clean)  # "9:00: AM", "9:00. AM"
+    clean = _HOUR_WORD_RE.sub(r"\1:00", clean)  # "14h", "9 Uhr", "9 hrs"
+    clean = _TRAILING_H_RE.sub(r"\1", clean)  # "09:00h", "9:00 Uhr"
+    clean = _STRAY_COLON_RE.sub(r"\1 \2", clean)  # "9:00: AM", "9:00. AM"
+    return _shared_meridiem(clean)
+
+
+def _shared_meridiem(text: str) -> str:
+    """ "9-10am": the start takes the end's am/pm ("11-1pm": the other one, 11 am)."""
+    match = _SHARED_RE.match(text)
+    if not match:
+        return text
+    first, first_min, second, second_min, meridiem = match.groups()
+    ending = meridiem.lower().replace(".", "")
+    own = ending if int(first) % 12 <= int(second) % 12 else ("am" if ending == "pm" else "pm")
+    return f"{first}:{first_min or '00'} {own} - {second}:{second_min or '00'} {ending}"
 
 
 def clock_of(value: Cell) -> Clock:

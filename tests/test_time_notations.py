@@ -146,3 +146,35 @@ def test_several_zones_none_of_them_the_events() -> None:
 def test_a_range_ending_before_noon_past_midnight_is_the_next_day() -> None:
     # "11:00 PM - 1:00 AM" is explicit; "10:00-1:00" on a 12-hour clock is 13:00.
     assert str(read_range("10:00-1:00")) == "(datetime.time(10, 0), datetime.time(13, 0))"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("14h", "14:00"),
+        ("9 Uhr", "09:00"),
+        ("09:00h", "09:00"),
+        ("9 h 30", "09:30"),
+        ("12 noon", "12:00"),
+        ("9.30 a.m.", "09:30"),
+    ],
+)
+def test_more_ways_to_write_a_time(text: str, expected: str) -> None:
+    moment = read_moment(text, None, "UTC", None)
+    assert f"{moment:%H:%M}" == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9-10am", ("09:00", "10:00")),  # the start takes the end's am/pm
+        ("11-1pm", ("11:00", "13:00")),  # ... or the other one when it must be earlier
+        ("12-1pm", ("12:00", "13:00")),
+        ("10h-11h30", ("10:00", "11:30")),
+        ("noon - 1:30 PM", ("12:00", "13:30")),
+    ],
+)
+def test_more_ways_to_write_a_range(text: str, expected: tuple[str, str]) -> None:
+    span = read_range(text)
+    assert span is not None
+    assert (f"{span[0]:%H:%M}", f"{span[1]:%H:%M}") == expected
