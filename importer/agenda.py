@@ -8,6 +8,7 @@ module, and this one puts them in order.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,7 +44,38 @@ def read_agenda(agenda: Path, settings: Settings) -> Table:
                 lambda name: prepared(load_table(agenda, sheet=name, header_score=is_known_header)),
                 lambda table: _has_agenda(table, settings),
             )
-    return prepared(_one_sheet(agenda, settings, load_agenda))
+    table = prepared(_one_sheet(agenda, settings, load_agenda))
+    if settings.sheet is None and 1 < len(table.sheet_names) <= MAX_SHEETS_LOOKED_AT:
+        others = [
+            name
+            for name in table.sheet_names
+            if name != table.sheet and _holds_agenda(agenda, name, settings, prepared)
+        ]
+        if others:
+            listed = ", ".join(f'"{name}"' for name in others)
+            note = (
+                f'Only sheet "{table.sheet}" was read, but {listed} '
+                f"{'looks' if len(others) == 1 else 'look'} like an agenda too: "
+                "--sheet all imports every sheet in one run (one sheet per day, say)."
+            )
+            table = dataclasses.replace(table, notes=(*table.notes, note))
+    return table
+
+
+# Workbooks with more sheets are rarely one agenda per sheet; reading them all would be slow.
+MAX_SHEETS_LOOKED_AT = 12
+
+
+def _holds_agenda(
+    agenda: Path, name: str, settings: Settings, prepared: Callable[[Table], Table]
+) -> bool:
+    from importer.runner import _has_agenda
+
+    try:
+        table = prepared(load_table(agenda, sheet=name, header_score=is_known_header))
+    except InputFileError:
+        return False
+    return bool(table.rows) and _has_agenda(table, settings)
 
 
 NO_HEADER = "Could not find the row with the column names"
@@ -60,9 +92,30 @@ def _one_sheet(agenda: Path, settings: Settings, load: Callable[[Path, Settings]
         if not exc.message.startswith(NO_HEADER):
             raise
         table = load_table(agenda, sheet=settings.sheet, headerless=True)
-        if not headerless.looks_like_agenda(table, settings.mapping):
+        if headerless.looks_like_agenda(table, settings.mapping):
+            return headerless.checked(table, settings.mapping)
+        later = _later_sheet(agenda, settings, table) if settings.sheet is None else None
+        if later is None:
             raise  # a sheet of notes, not sessions: the loader's own message says what to do
-        return headerless.checked(table, settings.mapping)
+        return later
+
+
+def _later_sheet(agenda: Path, settings: Settings, first: Table) -> Table | None:
+    """A first sheet of notes (no header row at all): the first later sheet with an agenda."""
+    from importer.runner import _has_agenda
+
+    for name in first.sheet_names[1:]:
+        try:
+            table = as_grid(load_table(agenda, sheet=name, header_score=is_known_header))
+        except InputFileError:
+            continue
+        if table.rows and _has_agenda(table, settings):
+            note = (
+                f'Sheet "{first.sheet}" has no agenda columns, so sheet "{name}" was read. '
+                "Use --sheet to choose another, or --sheet all for every sheet."
+            )
+            return dataclasses.replace(table, notes=(note, *table.notes))
+    return None
 
 
 def reshaped(table: Table) -> bool:

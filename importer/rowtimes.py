@@ -23,6 +23,14 @@ NO_DATE = (
 )
 
 
+# A sheet of start times only: most often each session ends as the next one starts.
+START_ONLY = (
+    "The sheet gives no end time or duration. If each session ends when the next one starts, "
+    'write end = "next" under [defaults] in the config file (with duration_minutes for the last '
+    "of a day); else add an End or Duration column, or set duration_minutes."
+)
+
+
 @dataclass
 class Span:
     """One row's times as read; ``importer.sequence`` may still move them."""
@@ -172,12 +180,14 @@ def _end(row: RowView, ctx: TimeContext, begin: datetime, clock: Clock) -> Span 
     if options.default_duration_min:
         finish = begin + timedelta(minutes=options.default_duration_min)
         return Span(row, begin, finish, clock, Clock(), False)
-    column = "end" if "end" in row.cols.fields else "start"
-    row.fail(
-        column,
-        "The end time is missing. Write an end time, a duration, or set a "
-        "default duration in the config file.",
-    )
+    if "end" in row.cols.fields or "duration" in row.cols.fields:
+        row.fail(
+            "end" if "end" in row.cols.fields else "duration",
+            "The end time is missing. Write an end time, a duration, or set a "
+            "default duration in the config file.",
+        )
+    else:
+        row.fail("start", START_ONLY)
     return None
 
 

@@ -117,3 +117,19 @@ def test_validate_a_grid_lists_problems_without_a_checked_copy(tmp_path: Path) -
         "and Zuddl ID.",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grid.xlsx"]
+
+
+def test_other_agenda_sheets_are_named(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    """No --sheet: the first sheet with an agenda is read, and the others are pointed out."""
+    mapping = {"default_duration_min": 60, "default_date": date(2026, 6, 10)}
+    report = run_layout(sandbox, tmp_path, "days.xlsx", mapping=mapping)
+
+    assert sorted(spans(sandbox)) == ["Closing", "Talk A", "Welcome", "Workshop"]
+    assert report.notes[:1] == (
+        'Sheet "Info" has no agenda columns, so sheet "Day 1" was read. Use --sheet to choose '
+        "another, or --sheet all for every sheet.",
+    )
+    assert (
+        'Only sheet "Day 1" was read, but "Day 2" looks like an agenda too: --sheet all imports '
+        "every sheet in one run (one sheet per day, say)."
+    ) in report.notes

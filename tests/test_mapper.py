@@ -269,8 +269,10 @@ def test_duration_and_defaults_from_config() -> None:
         (
             ["Title", "Start"],
             ["A", "2026-06-10 09:00"],
-            'Row 2, column "Start": The end time is missing. Write an end time, a duration, or set '
-            "a default duration in the config file.",
+            'Row 2, column "Start": The sheet gives no end time or duration. If each session ends '
+            'when the next one starts, write end = "next" under [defaults] in the config file '
+            "(with duration_minutes for the last of a day); else add an End or Duration column, "
+            "or set duration_minutes.",
         ),
         (
             ["Title", "Start", "Duration"],

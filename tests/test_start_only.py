@@ -45,3 +45,16 @@ def test_the_last_session_needs_a_default_duration(sandbox: SandboxHandle, tmp_p
         )
     ]
     assert report.exit_code == ExitCode.ROWS_FAILED
+
+
+def test_a_start_only_sheet_points_to_end_next(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    """Without config, the one message (printed once for all rows) names end = "next"."""
+    report = run_layout(sandbox, tmp_path, "start-only.csv")
+
+    assert sandbox.sessions() == []
+    assert {p.text().split(": ", 1)[1] for p in report.mapped.errors} == {
+        "The sheet gives no end time or duration. If each session ends when the next one starts, "
+        'write end = "next" under [defaults] in the config file (with duration_minutes for the '
+        "last of a day); else add an End or Duration column, or set duration_minutes."
+    }
+    assert len(report.mapped.errors) == 7
