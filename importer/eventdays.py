@@ -105,3 +105,26 @@ def event_day(
         f'"{value}" is not a day of the event ({start:%A %Y-%m-%d} to {last:%A %Y-%m-%d}). '
         "Check the day, or the event's dates (start_date, end_date under [defaults])."
     )
+
+
+_MONTH_WORD = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b\.?", re.IGNORECASE
+)
+
+
+def is_yearless(value: Cell) -> bool:
+    """ "Monday 18 March", "18 Mar": a month name and one day number, no year."""
+    if not isinstance(value, str):
+        return False
+    numbers = re.findall(r"\d+", value)
+    return bool(_MONTH_WORD.search(value)) and len(numbers) == 1 and int(numbers[0]) <= 31
+
+
+def with_year(value: str, year: int | None) -> str:
+    """The text with the event's year added, or a CellError saying where to give it."""
+    if year is None:
+        raise CellError(
+            f'"{value}" has no year. Give the event\'s first day in the config file: '
+            'start_date = "2026-06-10" under [defaults] (or the date with --date).'
+        )
+    return f"{value} {year}"

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from importer.cells import CellError, DateOrder, parse_date, parse_duration, parse_time
 from importer.config import MappingOptions
-from importer.eventdays import event_day
+from importer.eventdays import event_day, is_yearless, with_year
 from importer.rowview import RowView
 from importer.timetext import Clock, clock_of, range_clocks, read_moment, read_range, tidy
 
@@ -98,7 +98,11 @@ def _day(row: RowView, ctx: TimeContext) -> tuple[date | None, bool]:
             if ctx.relative_days
             else None
         )
-        return relative or parse_date(row.raw("date"), ctx.order), False
+        raw = row.raw("date")
+        if relative is None and is_yearless(raw):  # "Monday 18 March": the year of the event
+            known = options.start_date or options.default_date or options.end_date
+            raw = with_year(str(raw), known.year if known else None)
+        return relative or parse_date(raw, ctx.order), False
     except CellError as exc:
         row.fail("date", str(exc))
         return None, True  # still check the start, so one run reports both

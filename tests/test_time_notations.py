@@ -178,3 +178,22 @@ def test_more_ways_to_write_a_range(text: str, expected: tuple[str, str]) -> Non
     span = read_range(text)
     assert span is not None
     assert (f"{span[0]:%H:%M}", f"{span[1]:%H:%M}") == expected
+
+
+def test_dates_without_a_year_take_the_events(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    run_layout(sandbox, tmp_path, "yearless.csv", mapping={"start_date": date(2024, 3, 18)})
+
+    assert spans(sandbox) == {
+        "Opening": ("2024-03-18T09:00:00Z", "2024-03-18T10:00:00Z"),
+        "Day two": ("2024-03-19T09:00:00Z", "2024-03-19T09:45:00Z"),
+    }
+
+
+def test_dates_without_a_year_and_no_event_date(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    report = run_layout(sandbox, tmp_path, "yearless.csv")
+
+    assert sandbox.sessions() == []
+    assert [p.text() for p in report.mapped.errors][:1] == [
+        'Row 2, column "Day": "Monday 18 March" has no year. Give the event\'s first day in the '
+        'config file: start_date = "2026-06-10" under [defaults] (or the date with --date).'
+    ]
