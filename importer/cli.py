@@ -133,7 +133,10 @@ def _mapping_options(command: Any) -> Any:
     options = [
         click.argument("agenda", required=False, type=_Agenda()),
         click.option("--event", "event_id", help="Zuddl event ID (a UUID)."),
-        click.option("--sheet", help="Sheet to read (default: the first)."),
+        click.option(
+            "--sheet",
+            help='Sheet to read (default: the first); "all", or names with commas, for several.',
+        ),
         click.option(
             "--config",
             type=click.Path(dir_okay=False, path_type=Path),
@@ -144,6 +147,13 @@ def _mapping_options(command: Any) -> Any:
             "--date-order",
             type=click.Choice(["mdy", "dmy", "ymd"]),
             help="For dates like 03/04/2026.",
+        ),
+        click.option(
+            "--date",
+            "default_date",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            callback=lambda _ctx, _param, value: value.date() if value else None,
+            help="Date of rows that give a time only, e.g. 2026-06-10.",
         ),
         click.option("--base-url", help="API address [https://api.zuddl.com]."),
         click.option(

@@ -6,7 +6,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from importer.config import MappingOptions
 from importer.errors import InputFileError
@@ -64,6 +64,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "subject",
         "event",
         "eventname",
+        "session",
     ),
     "description": (
         "description",
@@ -86,6 +87,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "time",
         "timeslot",
         "startat",
+        "scheduledat",
     ),
     "end": ("end", "endtime", "ends", "enddatetime", "finish", "finishtime", "until", "to"),
     "duration": (
@@ -97,6 +99,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "lengthmin",
         "minutes",
         "mins",
+        "scheduledduration",
     ),
     "location": (
         "location",
@@ -147,6 +150,9 @@ OWN_COLUMNS = frozenset(
 )
 # Columns the results sheet writes anew: an input column of the same name is not repeated there.
 RESULT_COLUMNS = OWN_COLUMNS | {"zuddlsessionid"}
+# Columns this tool adds when it reshapes an agenda (grid.py, sheets.py, schedules.py,
+# speakerrows.py): shown in the results, never imported, not noted as unknown.
+SHAPE_COLUMNS = frozenset({"rooms", "cell", "sheet", "sheetrow", "speakers"})
 _ALIAS_RANK = {
     alias: (field, rank) for field, names in ALIASES.items() for rank, alias in enumerate(names)
 }
@@ -171,18 +177,30 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", ascii_text.lower())
 
 
+def field_of(header: str) -> str | None:
+    """The field a header names by itself (an alias), or None."""
+    found = _ALIAS_RANK.get(normalise_header(header))
+    return found[0] if found else None
+
+
 def is_known_header(text: str) -> bool:
     """For the loader's header search: does this cell name a session field?"""
     key = normalise_header(text)
     return key in _ALIAS_RANK or key in OWN_COLUMNS
 
 
+# Fields that several columns may feed (joined or collected); any other takes one column.
+JOINABLE = ("title", "description", "tags")
+
+
 @dataclass(frozen=True)
 class ColumnMap:
-    fields: Mapping[str, int]  # field -> column index
+    fields: Mapping[str, int]  # field -> column index (the first, for joinable fields)
     headers: tuple[str, ...]
     notes: tuple[str, ...]
     letters: tuple[str, ...] = ()  # Excel column letters, for cell addresses like "D14"
+    more: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # joinable: the others
+    prefixed: frozenset[int] = frozenset()  # columns whose header prefixes their values
 
     def header(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -191,39 +209,70 @@ class ColumnMap:
         index = self.fields.get(name)
         return None if index is None or not self.letters else f"{self.letters[index]}{row}"
 
+    def all_of(self, name: str) -> tuple[int, ...]:
+        """Every column feeding a field, in sheet order."""
+        first = self.fields.get(name)
+        return () if first is None else tuple(sorted((first, *self.more.get(name, ()))))
+
+
+def _explicit(table: Table, options: MappingOptions) -> dict[int, tuple[str, str]]:
+    """[columns] as column index -> (field, key): by header, else letter ("C") or place ("#3")."""
+    by_header = {normalise_header(h): i for i, h in enumerate(table.headers)}
+    letters = {letter: i for i, letter in enumerate(table.columns)}
+    result: dict[int, tuple[str, str]] = {}
+    for name, target in options.columns.items():
+        key, text = normalise_header(name), name.strip()
+        if key in by_header:
+            for index, header in enumerate(table.headers):  # every column of that name
+                if normalise_header(header) == key:
+                    result.setdefault(index, (target, name))
+        elif re.fullmatch(r"[A-Z]{1,3}", text) and text in letters:
+            result[letters[text]] = (target, name)
+        elif re.fullmatch(r"#?\d{1,4}", text) and 1 <= int(text.lstrip("#")) <= len(table.headers):
+            result[int(text.lstrip("#")) - 1] = (target, name)
+    return result
+
 
 def match_columns(
     table: Table, options: MappingOptions, required: Sequence[str] = ("title", "start")
 ) -> ColumnMap:
     headers, notes = table.headers, []
-    explicit = {normalise_header(h): f for h, f in options.columns.items()}
+    explicit = _explicit(table, options)
     chosen: dict[str, tuple[int, int]] = {}  # field -> (rank, index); explicit mappings rank -1
+    more: dict[str, list[int]] = {}
     for index, header in enumerate(headers):
         key = normalise_header(header)
-        field, rank = (explicit[key], -1) if key in explicit else _ALIAS_RANK.get(key, ("", 0))
-        if field == "ignore" or (not field and key in OWN_COLUMNS):
+        field_, rank = (
+            (explicit[index][0], -1) if index in explicit else _ALIAS_RANK.get(key, ("", 0))
+        )
+        if field_ == "ignore" or (not field_ and key in OWN_COLUMNS | SHAPE_COLUMNS):
             continue
-        if not field:
+        if not field_:
             notes.append(f'Column "{header}" is not a session field and is not imported.')
             continue
-        if field in chosen and chosen[field][0] <= rank:
+        if field_ in chosen and rank == -1 and chosen[field_][0] == -1 and field_ in JOINABLE:
+            more.setdefault(field_, []).append(index)  # several columns sent there on purpose
+            continue
+        if field_ in chosen and chosen[field_][0] <= rank:
             notes.append(
-                f'Column "{header}" is not imported: "{headers[chosen[field][1]]}" '
-                f"already gives the {FIELD_LABELS[field]}."
+                f'Column "{header}" is not imported: "{headers[chosen[field_][1]]}" '
+                f"already gives the {FIELD_LABELS[field_]}."
             )
             continue
-        if field in chosen:
+        if field_ in chosen:
             notes.append(
-                f'Column "{headers[chosen[field][1]]}" is not imported: "{header}" '
-                f"gives the {FIELD_LABELS[field]}."
+                f'Column "{headers[chosen[field_][1]]}" is not imported: "{header}" '
+                f"gives the {FIELD_LABELS[field_]}."
             )
-        chosen[field] = (rank, index)
-    fields = {field: index for field, (_, index) in chosen.items()}
+        chosen[field_] = (rank, index)
+    fields = {name: index for name, (_, index) in chosen.items()}
     where = f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
     for needed in required:
         if needed not in fields:
             raise InputFileError(_missing(where, needed, headers, fields))
-    return ColumnMap(fields, headers, tuple(notes), table.columns)
+    prefixed = frozenset(i for i, (_, name) in explicit.items() if name in options.prefixed)
+    extra = {name: tuple(indices) for name, indices in more.items()}
+    return ColumnMap(fields, headers, tuple(notes), table.columns, extra, prefixed)
 
 
 def _missing(where: str, field: str, headers: Sequence[str], used: Mapping[str, int]) -> str:

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from importer.configtables import LAYOUT_KEYS, columns_table, layout_table
 from importer.errors import UsageError
 from importer.links import is_link
 from importer.nightly import NotifySettings, parse_extras
 from importer.tomlwords import KIND_WORDS, plain_toml_error, shown
 
 DateOrder = Literal["mdy", "dmy", "ymd"]
+HeadingMode = Literal["parent", "tag", "date", "ignore"]
 FIELDS = (
     "title",
     "description",
@@ -70,6 +72,13 @@ class MappingOptions:
     default_duration_min: int | None = None
     default_date: date | None = None
     default_location: str | None = None
+    start_date: date | None = None  # the event's first day: for "Day 2" and weekday names
+    end_date: date | None = None  # its last day (weekday names; warnings for days outside)
+    end_mode: Literal["next"] | None = None  # "next": a row without end ends at the next start
+    headings: HeadingMode | None = None  # [layout] headings: what section heading rows become
+    headerless: bool = False  # [layout] header = false: no row of column names
+    # Headers (or letters) whose name prefixes their values: "Format: Panel".
+    prefixed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -246,6 +255,9 @@ _MAPPING_KEYS = {
     "duration_minutes": ("default_duration_min", int),
     "date": ("default_date", (str, date)),
     "location": ("default_location", str),
+    "start_date": ("start_date", (str, date)),
+    "end_date": ("end_date", (str, date)),
+    "end": ("end_mode", str),
 }
 
 
@@ -330,7 +342,14 @@ def _take(table: Mapping[str, Any], keys: dict[str, tuple[str, Any]], where: str
 
 
 def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
-    known = set(_TOP_KEYS) | {"columns", "defaults", "api_key", "agenda_headers", "notify"}
+    known = set(_TOP_KEYS) | {
+        "columns",
+        "defaults",
+        "api_key",
+        "agenda_headers",
+        "notify",
+        "layout",
+    }
     unknown = sorted(set(raw) - known)
     if unknown:
         key = unknown[0]
@@ -356,21 +375,30 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
             raise _misplaced(unknown[0], "defaults", name)
         raise _unknown_key(unknown[0], set(_MAPPING_KEYS), f"{name} [defaults]")
     low = _take(defaults, _MAPPING_KEYS, f"{name} [defaults]")
-    if "default_date" in low and isinstance(low["default_date"], str):
-        try:
-            low["default_date"] = date.fromisoformat(low["default_date"])
-        except ValueError as exc:
-            raise UsageError(
-                f'{name} [defaults]: date "{defaults["date"]}" is not a date like 2026-06-10.'
-            ) from exc
+    for key, setting in (
+        ("default_date", "date"),
+        ("start_date", "start_date"),
+        ("end_date", "end_date"),
+    ):
+        if key in low and isinstance(low[key], str):
+            try:
+                low[key] = date.fromisoformat(low[key])
+            except ValueError as exc:
+                raise UsageError(
+                    f'{name} [defaults]: {setting} "{defaults[setting]}" is not a date like '
+                    "2026-06-10."
+                ) from exc
+    if low.get("end_mode") not in (None, "next"):
+        raise UsageError(
+            f'{name} [defaults]: end = "{low["end_mode"]}" is not understood. Write end = "next" '
+            "(each session ends when the next one starts), or leave it out."
+        )
     if low.get("date_order") not in (None, "mdy", "dmy", "ymd"):
         raise UsageError(
             f'{name} [defaults]: date_order must be "mdy", "dmy" or "ymd", '
             f'not "{low["date_order"]}".'
         )
-    columns = raw.get("columns", {})
-    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-        raise UsageError(f'{name}: [columns] maps a header to a field, e.g. "Room" = "location".')
+    columns, prefixed = columns_table(raw.get("columns", {}), name)
     for header, target in columns.items():
         if target not in FIELDS:
             if header in _TOP_KEYS:
@@ -379,5 +407,11 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
                 f'{name} [columns]: "{header}" = "{target}" names no field. '
                 f"Fields are: {', '.join(FIELDS)}."
             )
-    mapping = MappingOptions(columns=dict(columns), **low)
+    layout, stray = layout_table(raw.get("layout", {}), name)
+    if stray is not None:
+        if stray in _TOP_KEYS:
+            raise _misplaced(stray, "layout", name)
+        raise _unknown_key(stray, set(LAYOUT_KEYS), f"{name} [layout]")
+    low.update(layout)
+    mapping = MappingOptions(columns=columns, prefixed=prefixed, **low)
     return Settings(mapping=mapping, **top, **parse_extras(raw, name)).checked()

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from importer.config import Secret, Settings
 from importer.download import AgendaSource
 from importer.errors import ExitCode, ImporterError, UsageError
+from importer.grouping import grouped
 from importer.notify import deliver, summary_of_error, summary_of_report
 from importer.plan import Plan
 from importer.results import Outcome, Status
@@ -157,12 +158,13 @@ def show_problems(report: ImportReport, rest: str | None = None) -> None:
         f"{len(warnings)} note{'s' * (len(warnings) != 1)}.",
         err=True,
     )
-    for problem in (errors + warnings)[:MAX_PROBLEMS_SHOWN]:
-        label = "error" if problem.severity == "error" else "note"
-        click.echo(f"  {label}: {problem.text()}", err=True)
-    if len(problems) > MAX_PROBLEMS_SHOWN:
+    lines = grouped(errors + warnings)  # one line for a message repeated on many rows
+    for severity, text in lines[:MAX_PROBLEMS_SHOWN]:
+        label = "error" if severity == "error" else "note"
+        click.echo(f"  {label}: {text}", err=True)
+    if len(lines) > MAX_PROBLEMS_SHOWN:
         click.echo(
-            f"  ... and {len(problems) - MAX_PROBLEMS_SHOWN} more: "
+            f"  ... and {len(lines) - MAX_PROBLEMS_SHOWN} more: "
             + (rest or f"every row's message is in the results sheet {report.results_path}."),
             err=True,
         )
@@ -300,6 +302,7 @@ def _warn(failures: list[str]) -> None:
 
 
 def validate_and_report(agenda: Path | str | None, settings: Settings, key: Secret | None) -> int:
+    from importer.agenda import RESHAPED, reshaped
     from importer.workbook import checked_path, write_checked
 
     report = run_import(ImportRequest(agenda, settings, key, dry_run=True, write_results=False))
@@ -319,6 +322,9 @@ def validate_and_report(agenda: Path | str | None, settings: Settings, key: Secr
         )
     out_path = checked_path(table.path)
     show_problems(report, f"all are on the Problems sheet of {out_path}.")
+    if reshaped(table):  # a grid, several sheets, JSON: no cells of the file to mark
+        click.echo(RESHAPED.format(name=table.path.name, what="a checked copy"))
+        return 1 if errors else 0
     out = write_checked(table, plan.problems, out_path)
     click.echo(
         f"Checked copy: {out} (bad cells are red with a comment saying how to fix them; "

@@ -69,6 +69,7 @@ def load_table(
     engine: Literal["calamine", "openpyxl"] = "calamine",
     header_score: Callable[[str], bool] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    headerless: bool = False,
 ) -> Table:
     """Read the chosen (default: first) sheet; raise InputFileError for any problem with it.
 
@@ -85,10 +86,21 @@ def load_table(
                 f'{path.name}: the sheet "{sheet}" was ignored: text files have no sheets.'
             )
         return _build_table(
-            path, None, (), grid, header_score, notes, encoding, delimiter, limits=limits
+            path,
+            None,
+            (),
+            grid,
+            header_score,
+            notes,
+            encoding,
+            delimiter,
+            limits=limits,
+            headerless=headerless,
         )
     names, chosen, grid = _read_workbook(path, suffix, sheet, engine, limits)
-    return _build_table(path, chosen, names, grid, header_score, [], limits=limits)
+    return _build_table(
+        path, chosen, names, grid, header_score, [], limits=limits, headerless=headerless
+    )
 
 
 @contextmanager
@@ -269,6 +281,17 @@ def _rows_note(where: str, numbers: Sequence[int], template: str) -> str:
     )
 
 
+def _ragged_text(widths: list[int], width: int, delimiter: str, last: str, header: int) -> str:
+    """Why a text file's row has more cells than its header, in words."""
+    name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}.get(delimiter, "")
+    counts = " or ".join(str(w) for w in widths)
+    return (
+        f"{{rows}} {{has}} {counts} cells and the header {width}: a {name} inside text that is "
+        f"not quoted? The cells past column {last} were ignored, so check {{rows}}: put text "
+        f"holding a {name} in quotes, or name the extra columns in the header row (row {header})."
+    )
+
+
 def _build_table(
     path: Path,
     sheet: str | None,
@@ -280,6 +303,7 @@ def _build_table(
     delimiter: str | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
+    headerless: bool = False,  # no row of column names: every row is data (importer.headerless)
 ) -> Table:
     where = f'{path.name}, sheet "{sheet}"' if sheet is not None else path.name
     is_filled = [any(value is not None for value in row) for row in grid]
@@ -289,7 +313,7 @@ def _build_table(
             f"{path.name} is empty: none of its cells are filled in. Check that you chose the "
             "right file and that it was saved after the agenda was added."
         )
-    header = _find_header(grid, filled, header_score)
+    header = -1 if headerless else _find_header(grid, filled, header_score)
     if header is None:
         raise InputFileError(
             f"Could not find the row with the column names in {where}: none of rows "
@@ -299,11 +323,16 @@ def _build_table(
         )
     if sum(1 for index in filled if index > header) > limits.max_rows:
         raise too_many_rows(where, limits)
-    names = [_header_text(value) for value in grid[header]]
+    names = (
+        [_header_text(value) for value in grid[header]]
+        if header >= 0
+        else [""] * max(len(row) for row in grid)
+    )
     width = len(names)
     blank: list[int] = []
     short: list[int] = []
     long: list[int] = []
+    widths: set[int] = set()  # cell counts of the long rows, to explain them
     data: list[tuple[int, list[CellValue]]] = []
     for index in range(header + 1, filled[-1] + 1):
         row = grid[index]
@@ -313,6 +342,7 @@ def _build_table(
         if len(row) != width:  # only text files have ragged rows
             if any(value is not None for value in row[width:]):
                 long.append(index + 1)
+                widths.add(len(row))
             elif len(row) < width:
                 short.append(index + 1)
             row = row[:width] + [None] * (width - len(row))
@@ -334,7 +364,9 @@ def _build_table(
             f"{{rows}} {{has}} filled-in cells to the right of the last column ({last_column}); "
             "they were ignored. To import them, add a column name above them in the header row "
             f"(row {header_row}).",
-        ),
+        )
+        if delimiter is None
+        else (long, _ragged_text(sorted(widths), width, delimiter, last_column, header_row)),
         (blank, "{count} blank row{s} inside the table {was} skipped ({rows})."),
     )
     notes += [_rows_note(where, numbers, text) for numbers, text in templates if numbers]
@@ -355,4 +387,5 @@ def _build_table(
         notes=tuple(notes),
         encoding=encoding,
         delimiter=delimiter,
+        above=tuple(SourceRow(i + 1, tuple(grid[i])) for i in filled if i < header),
     )

@@ -5,33 +5,32 @@ from __future__ import annotations
 __all__ = ["MAX_TITLE", "UUID_RE", "Draft", "Mapped", "Problem", "Severity", "map_rows"]
 
 import difflib
+import gc
 import html
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from importer.cells import (
-    Cell,
-    CellError,
-    infer_date_order,
-    parse_date,
-    parse_duration,
-    parse_moment,
-    parse_range,
-    parse_time,
-    parse_whole_number,
-    show,
-)
+from importer.cells import Cell, CellError, infer_date_order, parse_whole_number, show
 from importer.columns import ColumnMap, match_columns
 from importer.config import MappingOptions
+from importer.context import check_stated_zone
 from importer.drafts import MAX_TITLE, UUID_RE, Draft, Mapped, Problem, Severity
+from importer.eventdays import counts_days, first_day_number
 from importer.excelerrors import ExcelError
 from importer.loader import Table
+from importer.loader import _rows_phrase as rows_phrase
+from importer.rowtimes import Span, TimeContext, finish, read_times
+from importer.rowview import RowView
+from importer.sanity import sanity_warnings
+from importer.sections import Times, section_spans
+from importer.sequence import settle
 
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 # UTF-8 read as Mac Roman or Windows-1252 and saved again: the usual marks it leaves.
@@ -65,66 +64,6 @@ def clean_text(value: Cell) -> str | None:
     return text.strip() or None
 
 
-def _tz_message(moment: datetime, zone: str, kind: str) -> str:
-    if kind == "gap":
-        return (
-            f"{moment:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks jump forward "
-            "that night. Choose a time outside the jump."
-        )
-    return (
-        f"{moment:%Y-%m-%d %H:%M} happens twice in {zone}: the clocks go back that night. "
-        "Choose another time, or give times in UTC with --timezone UTC."
-    )
-
-
-def to_utc(moment: datetime, zone: tzinfo, zone_name: str) -> datetime:
-    first, second = moment.replace(tzinfo=zone, fold=0), moment.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-        raise CellError(_tz_message(moment, zone_name, "gap" if back != moment else "twice"))
-    return first.astimezone(UTC)
-
-
-class _Row:
-    """Collects one row's values and problems; keeps map_rows readable."""
-
-    def __init__(
-        self, number: int, values: tuple[Cell, ...], cols: ColumnMap, letters: Sequence[str]
-    ) -> None:
-        self.number, self.values, self.cols, self.letters = number, values, cols, letters
-        self.problems: list[Problem] = []
-
-    def unknown(self, field: str) -> bool:
-        """Whether the field's cell shows an Excel error (which _map_row reports, once)."""
-        index = self.cols.fields.get(field)
-        return index is not None and isinstance(self.values[index], ExcelError)
-
-    def raw(self, field: str) -> Cell:
-        index = self.cols.fields.get(field)
-        # "#REF!" is what Excel shows, not the cell's value: to the checks the cell is empty.
-        return None if index is None or self.unknown(field) else self.values[index]
-
-    def fail(self, field: str, message: str, severity: Severity = "error") -> None:
-        if self.unknown(field):
-            return  # the cell has its message already; another would only be about "empty"
-        index = self.cols.fields.get(field)
-        value = self.raw(field)
-        self.problems.append(
-            Problem(
-                self.number,
-                self.cols.headers[index] if index is not None else None,
-                show(value) if value is not None else None,
-                message,
-                severity,
-                f"{self.letters[index]}{self.number}" if index is not None else None,
-            )
-        )
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
-
-
 def map_rows(
     table: Table,
     options: MappingOptions,
@@ -136,7 +75,33 @@ def map_rows(
 
     ``locations`` maps the event's location names, as the event spells them, to their IDs.
     """
+    with _collector_paused():
+        return _map_rows(table, options, timezone=timezone, locations=locations)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Rows are read whole before their days settle, so 50,000 rows keep about a million objects
+    alive at once; the cycle collector would scan them over and over (it more than doubled the
+    mapping time). Nothing made here forms reference cycles, so it rests until the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _map_rows(
+    table: Table,
+    options: MappingOptions,
+    *,
+    timezone: str,
+    locations: Mapping[str, str] | None = None,
+) -> Mapped:
     cols = match_columns(table, options)
+    check_stated_zone(table, options, timezone)
     zone = ZoneInfo(timezone)
     order = options.date_order
     if order is None:
@@ -154,19 +119,149 @@ def map_rows(
         if locations is not None
         else None
     )
-    drafts: list[Draft] = []
+    date_index = cols.fields.get("date")
+    day_cells = [r.values[date_index] for r in table.rows] if date_index is not None else []
+    relative = counts_days(day_cells)
+    base = first_day_number(day_cells) if relative else 1
+    ctx = TimeContext(options, zone, timezone, order, base, relative)
     problems: list[Problem] = [Problem(None, None, None, n, "warning") for n in cols.notes]
-    invalid: set[int] = set()
     ref_rows = _reference_rows(table, cols)
+    pending: list[_Pending] = []
     for source in table.rows:
-        row = _Row(source.number, source.values, cols, table.columns)
-        draft = _map_row(row, options, zone, timezone, order, places, known_ids, ref_rows)
+        context = table.context.get(source.number)
+        row = RowView(source.number, source.values, cols, table.columns, context)
+        if context is not None and context.heading:  # a section kept as a parent session
+            pending.append(_Pending(row, _heading_fields(row), None))
+            continue
+        pending.append(_read_row(row, options, ctx, places, known_ids, ref_rows))
+    problems.extend(settle([p.span for p in pending if p.span is not None], ctx))
+    problems.extend(_unnamed_note([p.row for p in pending if p.row.title_from_unnamed]))
+    times = {p.row.number: t for p in pending if p.span and (t := finish(p.span, ctx))}
+    sections = _sections(table, pending, times)
+    made = [(item.row, _draft(item, times, sections, table)) for item in pending]
+    drafts = [(row, draft) for row, draft in made if draft is not None]
+    sanity_warnings(drafts, zone, options.start_date, options.end_date)
+    for row, _ in made:
         problems.extend(row.problems)
-        if draft is None:
-            invalid.add(source.number)
-        else:
-            drafts.append(draft)
-    return Mapped(tuple(drafts), tuple(problems), frozenset(invalid), cols)
+    invalid = {row.number for row, draft in made if draft is None}
+    return Mapped(tuple(d for _, d in drafts), tuple(problems), frozenset(invalid), cols)
+
+
+@dataclass
+class _Pending:
+    """A row read, waiting for its day to settle its times."""
+
+    row: RowView
+    fields: dict[str, Any]
+    span: Span | None
+
+
+def _unnamed_note(rows: list[RowView]) -> list[Problem]:
+    if not rows:
+        return []
+    phrase = rows_phrase([r.number for r in rows])
+    letters = ", ".join(sorted({str(r.title_from_unnamed) for r in rows}))
+    verb = "has" if len(rows) == 1 else "have"
+    text = (
+        f"{phrase[0].upper()}{phrase[1:]} {verb} no title but text in a column without a header "
+        f"({letters}): that text is the title (breaks are often written so)."
+    )
+    return [Problem(None, None, None, text, "warning")]
+
+
+def _heading_fields(row: RowView) -> dict[str, Any]:
+    fields = dict.fromkeys(("reference_id", "parent_ref", "description", "location_id"))
+    return {**fields, "row": row.number, "title": row.context.section, "capacity": None, "tags": ()}
+
+
+def _cell_checks(row: RowView) -> None:
+    for index, value in enumerate(row.values):  # any cell, imported or not: never dropped
+        if isinstance(value, str) and "\x00" in value:
+            header = row.cols.headers[index] if index < len(row.cols.headers) else None
+            cell = f"{row.letters[index]}{row.number}" if index < len(row.letters) else None
+            shown = value.replace("\x00", "")
+            row.problems.append(Problem(row.number, header, shown, NUL_MESSAGE, "error", cell))
+    imported = set(row.cols.fields.values()) | {i for m in row.cols.more.values() for i in m}
+    for index in sorted(imported):  # columns not imported cannot hurt
+        if isinstance(code := row.values[index], ExcelError):
+            message = EXCEL_ERROR_MESSAGE.format(code=code)
+            cell = f"{row.letters[index]}{row.number}"
+            row.problems.append(
+                Problem(row.number, row.cols.headers[index], str(code), message, "error", cell)
+            )
+
+
+def _joined(row: RowView, field: str) -> list[str]:
+    """The texts of every column sent to a field, "Header: text" where a prefix is asked for."""
+    texts = []
+    for index in row.cols.all_of(field):
+        value = row.values[index]
+        text = None if isinstance(value, ExcelError) else clean_text(value)
+        if text is not None and index in row.cols.prefixed:
+            text = f"{row.cols.headers[index]}: {text}"
+        if text is not None:
+            texts.append(text)
+    return texts
+
+
+def _unnamed_text(row: RowView) -> str | None:
+    """A break written in a column without a header ("Coffee break" beside empty cells)."""
+    used = set(row.cols.fields.values()) | {i for m in row.cols.more.values() for i in m}
+    found = [
+        i
+        for i, header in enumerate(row.cols.headers)
+        if i not in used and header.startswith("Column ") and isinstance(row.values[i], str)
+    ]
+    if len(found) != 1:
+        return None
+    row.title_from_unnamed = row.letters[found[0]]
+    return clean_text(row.values[found[0]])
+
+
+def _title(row: RowView) -> str | None:
+    title = " ".join(_joined(row, "title")) or None
+    if title is None:
+        title = _unnamed_text(row)
+    if title is not None:
+        # Titles are plain text in Zuddl: "&#39;" from a web export means an apostrophe.
+        title = _CONTROL_RE.sub("", html.unescape(title) if _ENTITY_RE.search(title) else title)
+        title = title.strip() or None  # "&nbsp;" alone is no title either
+        if title and any(mark in title for mark in MOJIBAKE):
+            row.fail(
+                "title",
+                "The title looks garbled (such as ‚Äô or â€™ where ’ was meant): the file was "
+                "saved with the wrong text encoding. Save it again as CSV UTF-8, or fix the "
+                "characters.",
+                "warning",
+            )
+    if not title:
+        row.fail("title", "The title is empty. Every session needs a title.")
+    elif len(title) > MAX_TITLE:
+        row.fail(
+            "title",
+            f"The title is {len(title)} characters long; Zuddl allows at most "
+            f"{MAX_TITLE}. Shorten it.",
+        )
+    return title
+
+
+def _tags(row: RowView) -> tuple[str, ...]:
+    tags: dict[str, str] = {}
+    for index in row.cols.all_of("tags"):
+        value = row.values[index]
+        text = None if isinstance(value, ExcelError) else clean_text(value)
+        prefix = f"{row.cols.headers[index]}: " if index in row.cols.prefixed else ""
+        for tag in re.split(r"[,;|]", text or ""):
+            if tag.strip():
+                tags.setdefault((prefix + tag.strip()).casefold(), prefix + tag.strip())
+    return tuple(tags.values())
+
+
+def _section_tag(row: RowView, options: MappingOptions) -> tuple[str, ...]:
+    section = row.context.section
+    if options.headings != "tag" or section is None:
+        return ()
+    return () if section.casefold() in (t.casefold() for t in _tags(row)) else (section,)
 
 
 def _reference_rows(table: Table, cols: ColumnMap) -> dict[str, list[int]]:
@@ -188,51 +283,16 @@ def _and(numbers: list[int]) -> str:
     return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
-def _map_row(
-    row: _Row,
+def _read_row(
+    row: RowView,
     options: MappingOptions,
-    zone: tzinfo,
-    zone_name: str,
-    order: Literal["mdy", "dmy", "ymd"] | None,
+    ctx: TimeContext,
     places: Mapping[str, tuple[str, str]] | None,
     known_ids: set[str],
     ref_rows: Mapping[str, list[int]],
-) -> Draft | None:
-    for index, value in enumerate(row.values):  # any cell, imported or not: never dropped
-        if isinstance(value, str) and "\x00" in value:
-            header = row.cols.headers[index] if index < len(row.cols.headers) else None
-            cell = f"{row.letters[index]}{row.number}" if index < len(row.letters) else None
-            shown = value.replace("\x00", "")
-            row.problems.append(Problem(row.number, header, shown, NUL_MESSAGE, "error", cell))
-    for index in sorted(set(row.cols.fields.values())):  # columns not imported cannot hurt
-        if isinstance(code := row.values[index], ExcelError):
-            message = EXCEL_ERROR_MESSAGE.format(code=code)
-            cell = f"{row.letters[index]}{row.number}"
-            row.problems.append(
-                Problem(row.number, row.cols.headers[index], str(code), message, "error", cell)
-            )
-    title = clean_text(row.raw("title"))
-    if title is not None:
-        # Titles are plain text in Zuddl: "&#39;" from a web export means an apostrophe.
-        title = _CONTROL_RE.sub("", html.unescape(title) if _ENTITY_RE.search(title) else title)
-        title = title.strip() or None  # "&nbsp;" alone is no title either
-        if title and any(mark in title for mark in MOJIBAKE):
-            row.fail(
-                "title",
-                "The title looks garbled (such as ‚Äô or â€™ where ’ was meant): the file was "
-                "saved with the wrong text encoding. Save it again as CSV UTF-8, or fix the "
-                "characters.",
-                "warning",
-            )
-    if not title:
-        row.fail("title", "The title is empty. Every session needs a title.")
-    elif len(title) > MAX_TITLE:
-        row.fail(
-            "title",
-            f"The title is {len(title)} characters long; Zuddl allows at most "
-            f"{MAX_TITLE}. Shorten it.",
-        )
-
+) -> _Pending:
+    _cell_checks(row)
+    title = _title(row)
     reference = clean_text(row.raw("reference"))
     if reference is not None and len(ref_rows.get(reference, ())) > 1:
         # Every row that carries it: which one is the session's is a guess this tool won't make.
@@ -252,53 +312,80 @@ def _map_row(
             "results sheet.",
         )
         zuddl_id = None
-
-    start, end = _times(row, options, zone, zone_name, order)
-
+    span = read_times(row, ctx)
     location_id = None
     place = clean_text(row.raw("location")) or options.default_location
     if place is not None:
         location_id = _location(row, place, places, known_ids)
-
     capacity = None
     if row.raw("capacity") is not None and clean_text(row.raw("capacity")) is not None:
         try:
             capacity = parse_whole_number(row.raw("capacity"))
         except CellError as exc:
             row.fail("capacity", str(exc))
-
-    tags: dict[str, str] = {}
-    for tag in re.split(r"[,;|]", clean_text(row.raw("tags")) or ""):
-        if tag.strip():
-            tags.setdefault(tag.strip().casefold(), tag.strip())
-
-    description = clean_text(row.raw("description"))
+    description = "\n\n".join(_joined(row, "description")) or None
     if description is not None and _SCRIPT_RE.search(description):
         row.fail("description", SCRIPT_WARNING, "warning")
+    fields = {
+        "row": row.number,
+        "reference_id": reference,
+        "zuddl_id": zuddl_id.lower() if zuddl_id else None,
+        "parent_ref": clean_text(row.raw("parent")),
+        "title": title,
+        "description": description,
+        "location_id": location_id,
+        "capacity": capacity,
+        "tags": _tags(row) + _section_tag(row, options),
+    }
+    return _Pending(row, fields, span)
 
-    if not row.ok or title is None or start is None or end is None:
+
+def _sections(
+    table: Table, pending: list[_Pending], times: Mapping[int, Times]
+) -> dict[int, tuple[Times, str]]:
+    headings = {n: c.section or "" for n, c in table.context.items() if c.heading}
+    if not headings:
+        return {}
+    owner = {
+        n: c.section_row
+        for n, c in table.context.items()
+        if not c.heading and c.section_row is not None
+    }
+    return section_spans(headings, owner, times)
+
+
+def _draft(
+    item: _Pending,
+    times: Mapping[int, Times],
+    sections: Mapping[int, tuple[Times, str]],
+    table: Table,
+) -> Draft | None:
+    row, fields = item.row, dict(item.fields)
+    context = table.context.get(row.number)
+    span = times.get(row.number)
+    if context is not None and context.heading:
+        if row.number not in sections:
+            row.fail(
+                "title",
+                "This section heading has no session with a time below it, so it has no start "
+                "and end. Remove it, or give the rows below it their times.",
+            )
+            return None
+        span, fields["reference_id"] = sections[row.number]
+    elif context is not None and not fields["parent_ref"]:
+        owner = sections.get(context.section_row) if context.section_row is not None else None
+        fields["parent_ref"] = owner[1] if owner else None
+    if not row.ok or fields["title"] is None or span is None:
         return None
     try:
-        return Draft(
-            row=row.number,
-            reference_id=reference,
-            zuddl_id=zuddl_id.lower() if zuddl_id else None,
-            parent_ref=clean_text(row.raw("parent")),
-            title=title,
-            description=description,
-            start=start,
-            end=end,
-            location_id=location_id,
-            capacity=capacity,
-            tags=tuple(tags.values()),
-        )
+        return Draft(**fields, start=span[0], end=span[1])
     except ValidationError as exc:  # a rule the checks above missed: still a row error
         row.fail("title", f"This row breaks a rule of Zuddl's API: {exc.errors()[0]['msg']}.")
         return None
 
 
 def _location(
-    row: _Row, place: str, places: Mapping[str, tuple[str, str]] | None, ids: set[str]
+    row: RowView, place: str, places: Mapping[str, tuple[str, str]] | None, ids: set[str]
 ) -> str | None:
     if UUID_RE.match(place):
         if places is not None and place.lower() not in ids:
@@ -321,99 +408,3 @@ def _location(
         hint = " The event's locations are: " + ", ".join(f'"{n}"' for n in names[:10]) + "."
     row.fail("location", f'"{place}" is not a location of this event.{hint}')
     return None
-
-
-def _times(
-    row: _Row,
-    options: MappingOptions,
-    zone: tzinfo,
-    zone_name: str,
-    order: Literal["mdy", "dmy", "ymd"] | None,
-) -> tuple[datetime | None, datetime | None]:
-    raw_start = row.raw("start")
-    if raw_start is None:
-        row.fail(
-            "start",
-            "The start time is empty. Write it like 09:30 (with a Date column) "
-            "or 2026-06-10 09:30.",
-        )
-        return None, None
-    day: date | None = options.default_date
-    date_failed = row.unknown("date")  # not "has no date": the Date cell is reported already
-    if row.raw("date") is not None:
-        try:
-            day = parse_date(row.raw("date"), order)
-        except CellError as exc:
-            row.fail("date", str(exc))
-            date_failed = True  # still check the start, so one run reports both
-    try:
-        span = parse_range(raw_start)
-        begin = span[0] if span else parse_moment(raw_start, order)
-    except CellError as exc:
-        message = str(exc)
-        if "date" in row.cols.fields:  # the date has its own column: a time belongs here
-            try:
-                parse_time(raw_start)
-            except CellError as as_time:
-                message = str(as_time)
-        row.fail("start", message)
-        return None, None
-    if date_failed:
-        return None, None
-    if isinstance(begin, time):
-        if day is None:
-            row.fail(
-                "start",
-                f'"{show(raw_start)}" has no date. Add a Date column, write the '
-                "date in this cell (2026-06-10 09:30), or set a default date in the config.",
-            )
-            return None, None
-        begin = datetime.combine(day, begin)
-    finish: datetime | None = None
-    if span:
-        finish = datetime.combine(begin.date(), span[1])
-        if finish <= begin:  # "7:00 PM - 12:30 AM": a range written in one cell ends next day
-            finish += timedelta(days=1)
-    elif row.raw("end") is not None:
-        try:
-            moment = parse_moment(row.raw("end"), order)
-        except CellError as exc:
-            row.fail("end", str(exc))
-            return None, None
-        finish = datetime.combine(begin.date(), moment) if isinstance(moment, time) else moment
-    elif row.raw("duration") is not None:
-        try:
-            finish = begin + parse_duration(row.raw("duration"))
-        except CellError as exc:
-            row.fail("duration", str(exc))
-            return None, None
-    elif row.unknown("end") or row.unknown("duration"):
-        return None, None  # reported already; "the end time is missing" would mislead
-    elif options.default_duration_min:
-        finish = begin + timedelta(minutes=options.default_duration_min)
-    else:
-        column = "end" if "end" in row.cols.fields else "start"
-        row.fail(
-            column,
-            "The end time is missing. Write an end time, a duration, or set a "
-            "default duration in the config file.",
-        )
-        return None, None
-    if finish <= begin:
-        column = "end" if "end" in row.cols.fields and not span else "start"
-        row.fail(
-            column,
-            f"The session ends ({finish:%Y-%m-%d %H:%M}) before or when it starts "
-            f"({begin:%Y-%m-%d %H:%M}). Check the end time.",
-        )
-        return None, None
-    result = []
-    for moment, column in (
-        (begin, "start"),
-        (finish, "end" if "end" in row.cols.fields else "start"),
-    ):
-        try:
-            result.append(to_utc(moment, zone, zone_name))
-        except CellError as exc:
-            row.fail(column, str(exc))
-    return (result[0], result[1]) if len(result) == 2 else (None, None)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from importer.agenda import RESHAPED, read_agenda, reshaped
 from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import is_known_header, match_columns
 from importer.config import Secret, Settings
@@ -134,7 +135,9 @@ async def _run_import(request: ImportRequest) -> ImportReport:
     if request.on_source is not None:
         request.on_source(source)
     agenda, results_path = source.path, source.results
-    table = load_agenda(agenda, settings)
+    table = read_agenda(agenda, settings)  # its shapes: importer.agenda
+    if request.write_back and reshaped(table):
+        raise UsageError(RESHAPED.format(name=agenda.name, what="--write-back's status columns"))
     log.info(
         "run start",
         extra={

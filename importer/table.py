@@ -7,8 +7,8 @@ build these rows and both apply the same cell checks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
@@ -40,6 +40,20 @@ class Table:
     notes: tuple[str, ...]
     encoding: str | None = None
     delimiter: str | None = None
+    # Filled-in rows above the header (title, event date, time zone): read by importer.context.
+    above: tuple[SourceRow, ...] = ()
+    # Set by importer.context: what heading rows say about the rows below them.
+    context: Mapping[int, RowContext] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RowContext:
+    """What the heading rows above a row say about it (see importer.context)."""
+
+    day: dt.date | None = None  # from a date heading ("Monday 18 March")
+    section: str | None = None  # the text of the section heading above
+    section_row: int | None = None  # its row
+    heading: bool = False  # this row is itself a section heading kept as a parent session
 
 
 def column_letter(index: int) -> str:

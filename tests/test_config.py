@@ -24,11 +24,15 @@ from importer.errors import ExitCode, UsageError
 EVENT = "5a2db0c5-de30-4e7e-8a1d-000000000001"
 KNOWN = (
     "agenda, agenda_headers, api_key, api_key_env, auth_scheme, base_url, columns, "
-    "concurrency, defaults, event, lock_dir, log_file, log_format, lookup_grace, max_changes, "
-    "max_retry_after, mode, notify, on_conflict, rate_limit, reference_field, results, "
-    "retry_attempts, retry_deadline, sheet, skip_invalid, timeout"
+    "concurrency, defaults, event, layout, lock_dir, log_file, log_format, lookup_grace, "
+    "max_changes, max_retry_after, mode, notify, on_conflict, rate_limit, reference_field, "
+    "results, retry_attempts, retry_deadline, sheet, skip_invalid, timeout"
 )
-KNOWN_DEFAULTS = "date, date_order, duration_minutes, location, timezone"
+COLUMNS_USAGE = (
+    'import.toml: [columns] maps a header to a field, e.g. "Room" = "location", or '
+    '"Format" = { field = "tags", prefix = true }.'
+)
+KNOWN_DEFAULTS = "date, date_order, duration_minutes, end, end_date, location, start_date, timezone"
 FIELDS = (
     "title, description, start, end, date, duration, location, capacity, reference, parent, "
     "tags, ignore"
@@ -291,6 +295,31 @@ def test_flags_are_checked_like_the_file(flags: dict[str, object], message: str)
 # --- every message ----------------------------------------------------------------------------
 
 ERRORS = [
+    # [layout] and [defaults] of sheet shapes
+    (
+        '[layout]\nheadings = "parents"\n',
+        'import.toml [layout]: headings must be "parent", "tag", "date" or "ignore", not the '
+        'text "parents".',
+    ),
+    (
+        "[layout]\nheader = 0\n",
+        "import.toml [layout]: header must be true or false (false: the sheet has no row of "
+        "column names), not 0.",
+    ),
+    (
+        '[layout]\nheading = "tag"\n',
+        'import.toml [layout]: unknown setting "heading" (did you mean "headings"?). Known '
+        "settings there: header, headings.",
+    ),
+    (
+        '[defaults]\nend = "nxt"\n',
+        'import.toml [defaults]: end = "nxt" is not understood. Write end = "next" (each '
+        "session ends when the next one starts), or leave it out.",
+    ),
+    (
+        '[defaults]\nstart_date = "June 10"\n',
+        'import.toml [defaults]: start_date "June 10" is not a date like 2026-06-10.',
+    ),
     # unknown and misplaced settings
     (
         'evnt = "x"\n',
@@ -375,11 +404,11 @@ ERRORS = [
     ),
     (
         '[columns]\n"Salle" = 3\n',
-        'import.toml: [columns] maps a header to a field, e.g. "Room" = "location".',
+        COLUMNS_USAGE,
     ),
     (
         'columns = "Salle"\n',
-        'import.toml: [columns] maps a header to a field, e.g. "Room" = "location".',
+        COLUMNS_USAGE,
     ),
     # [defaults] values
     (

@@ -598,8 +598,9 @@ def test_ragged_rows_are_padded_truncated_and_reported(tmp_path: Path) -> None:
     assert table.notes == (
         "agenda.csv: rows 2 and 5 have fewer cells than the header row; the missing cells at the "
         "end were left empty.",
-        "agenda.csv: rows 4 and 6 have filled-in cells to the right of the last column (C); they "
-        "were ignored. To import them, add a column name above them in the header row (row 1).",
+        "agenda.csv: rows 4 and 6 have 5 or 7 cells and the header 3: a comma inside text that "
+        "is not quoted? The cells past column C were ignored, so check rows 4 and 6: put text "
+        "holding a comma in quotes, or name the extra columns in the header row (row 1).",
     )
 
 

@@ -262,14 +262,17 @@ def test_duration_and_defaults_from_config() -> None:
         (
             ["Title", "Start", "End"],
             ["A", "09:00", "10:00"],
-            'Row 2, column "Start": "09:00" has no date. Add a Date column, write the date in this '
-            "cell (2026-06-10 09:30), or set a default date in the config.",
+            'Row 2, column "Start": The time has no date. Give it with --date 2026-06-10, add a '
+            "Date column, write it in this cell (2026-06-10 09:30), or set "
+            'date = "2026-06-10" under [defaults] in the config.',
         ),
         (
             ["Title", "Start"],
             ["A", "2026-06-10 09:00"],
-            'Row 2, column "Start": The end time is missing. Write an end time, a duration, or set '
-            "a default duration in the config file.",
+            'Row 2, column "Start": The sheet gives no end time or duration. If each session ends '
+            'when the next one starts, write end = "next" under [defaults] in the config file '
+            "(with duration_minutes for the last of a day); else add an End or Duration column, "
+            "or set duration_minutes.",
         ),
         (
             ["Title", "Start", "Duration"],

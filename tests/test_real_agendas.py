@@ -7,11 +7,17 @@ never copied into it: every test is skipped when that folder is missing.
 from __future__ import annotations
 
 import csv
+import html
+import json
+import warnings
 from collections import Counter
 from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 
 from importer.config import Secret, load_settings
@@ -331,3 +337,135 @@ def test_couchbase_connect_2014(sandbox: SandboxHandle, tmp_path: Path) -> None:
     assert sessions["1001"]["tags"] == []
     assert statuses(out) == {"created": 65}
     assert report.table.sheet == "sessions"
+
+
+def test_pyconfr_2025_pretalx_schedule(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    """A pretalx dump: 75 talks, 9 two-day sprints, 5 breaks with a start only."""
+    file = agenda("pyconfr-2025_pretalx-schedule.json")
+    out = tmp_path / "out.xlsx"
+    report = run(sandbox, file, "pyconfr-2025.toml", out)
+
+    sessions = {s["referenceId"]: s for s in sandbox.sessions()}
+    assert len(sessions) == 75 + 18 + 5
+    # Every slot of the file, as the sandbox holds it: exact to the second, in UTC.
+    data = json.loads(file.read_text(encoding="utf-8"))
+    expected: dict[str, tuple[str, str]] = {}
+    for part in ("schedule", "sprints"):
+        for slots in data[part].values():
+            for rooms in slots.values():
+                for sub in rooms.values():
+                    ordered = sorted(sub["slots"], key=lambda s: s["start"])
+                    for n, slot in enumerate(ordered, start=1):
+                        ref = sub["code"] if len(ordered) == 1 else f"{sub['code']}-{n}"
+                        expected[ref] = (utc(slot["start"]), utc(slot["end"]))
+    assert len(expected) == 93
+    assert {ref: span(sessions[ref]) for ref in expected} == expected
+    welcome = sessions["38LRHE"]
+    assert welcome["title"] == "Accueil\u202f/ Welcome"  # a French narrow space, kept
+    assert welcome["tags"] == ["Short plenary"]
+    assert welcome["description"].startswith("Session d'ouverture de PyConFR 2025.")
+    # Lunch on Saturday: 12:30 (minute 750) until the next talk, 13:30 Paris time.
+    assert sessions["saturday-lunch"]["title"] == "Lunch / Déjeuner"
+    assert span(sessions["saturday-lunch"]) == ("2025-11-01T11:30:00Z", "2025-11-01T12:30:00Z")
+    assert statuses(out) == {"created": 98}
+    assert report.exit_code == ExitCode.OK
+
+
+def utc(text: str) -> str:
+    return datetime.fromisoformat(text).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- every session exact: the expected spans computed from each file on its own ------------
+
+
+def _utc(local: datetime, zone: str) -> str:
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with agenda(name).open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _held(sandbox: SandboxHandle) -> list[tuple[str, str, str]]:
+    return sorted((s["title"], s["startDateTime"], s["endDateTime"]) for s in sandbox.sessions())
+
+
+def test_purplecon_2019_every_session_exact(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    run(sandbox, agenda("purplecon-2019_schedule.csv"), "purplecon-2019.toml", tmp_path / "o.xlsx")
+    expected = []
+    for row in _csv("purplecon-2019_schedule.csv"):
+        if not row["talk_title"].strip():
+            continue  # the empty 16:40 slot: invalid, not sent
+        begin = datetime.combine(date(2019, 10, 16), time.fromisoformat(row["time"].zfill(5)))
+        end = begin + timedelta(minutes=int(row["Length"]))
+        title = html.unescape(row["talk_title"]).strip()
+        expected.append((title, _utc(begin, "Pacific/Auckland"), _utc(end, "Pacific/Auckland")))
+    assert _held(sandbox) == sorted(expected)
+
+
+def test_ieeevr_2024_sessions_every_session_exact(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    file = agenda("ieeevr-2024_sessions.csv")
+    run(sandbox, file, "ieeevr-2024-sessions.toml", tmp_path / "o.xlsx")
+    expected = []
+    for row in _csv("ieeevr-2024_sessions.csv"):
+        day = datetime.strptime(row["day"], "%A, %d %B %Y").date()
+        begin = datetime.combine(day, time.fromisoformat(row["starttime"].zfill(5)))
+        end = datetime.combine(day, time.fromisoformat(row["endtime"].zfill(5)))
+        zone = "America/New_York"
+        expected.append((html.unescape(row["name"]), _utc(begin, zone), _utc(end, zone)))
+    assert _held(sandbox) == sorted(expected)
+
+
+def test_dlf_forum_2020_every_session_exact(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    run(sandbox, agenda("dlf-forum-2020_sessions.csv"), "dlf-forum-2020.toml", tmp_path / "o.xlsx")
+    zone = "America/New_York"
+    expected = [
+        (
+            row["Title"].strip(),
+            _utc(datetime.strptime(row["start"], "%Y-%b-%d %H:%M"), zone),
+            _utc(datetime.strptime(row["finish"], "%Y-%b-%d %H:%M"), zone),
+        )
+        for row in _csv("dlf-forum-2020_sessions.csv")
+    ]
+    assert _held(sandbox) == sorted(expected)
+
+
+def test_aws_reinvent_2024_agenda_every_session_exact(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    file = agenda("aws-reinvent-2024_agenda-at-a-glance.csv")
+    run(sandbox, file, "aws-reinvent-2024-agenda.toml", tmp_path / "o.xlsx")
+    zone, expected = "America/Los_Angeles", []
+    for row in _csv("aws-reinvent-2024_agenda-at-a-glance.csv"):
+        day = date.fromisoformat(row["Date"])
+        first, last = (
+            datetime.strptime(t.strip(), "%I:%M %p").time() for t in row["Time"].split(" - ")
+        )
+        begin, end = datetime.combine(day, first), datetime.combine(day, last)
+        if end <= begin:
+            end += timedelta(days=1)  # "07:00 PM - 12:30 AM" ends the next day
+        expected.append((row["Event"].strip(), _utc(begin, zone), _utc(end, zone)))
+    assert _held(sandbox) == sorted(expected)
+
+
+def test_couchbase_connect_2014_every_session_exact(sandbox: SandboxHandle, tmp_path: Path) -> None:
+    file = agenda("couchbase-connect-2014_agenda.xlsx")
+    run(sandbox, file, "couchbase-connect-2014.toml", tmp_path / "o.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl: "Unknown extension is not supported"
+        book = openpyxl.load_workbook(file, data_only=True, read_only=True)
+        rows = list(book["sessions"].iter_rows(min_row=2, max_col=5, values_only=True))
+        book.close()
+    zone = "America/Los_Angeles"
+    expected = {
+        str(ref): (
+            _utc(datetime.combine(day.date(), start), zone),
+            _utc(datetime.combine(day.date(), end), zone),
+        )
+        for ref, day, start, end, _ in rows
+        if ref is not None
+    }
+    held = {s["referenceId"]: span(s) for s in sandbox.sessions()}
+    assert len(expected) == 65
+    assert held == expected

@@ -435,8 +435,9 @@ MISTAKES: list[tuple[str, dict[str, Any], str | None, str | None, str, str]] = [
      "error"),
     # 15: a time without any date
     ("E-15", {"date": None}, "Start Time", "09:00",
-     '"09:00" has no date. Add a Date column, write the date in this cell (2026-06-10 09:30), '
-     "or set a default date in the config.", "error"),
+     "The time has no date. Give it with --date 2026-06-10, add a Date column, write it in "
+     'this cell (2026-06-10 09:30), or set date = "2026-06-10" under [defaults] in the config.',
+     "error"),
     # 16: a range in one cell that is not a time range
     ("E-16", {"start": "9:00 - lunch", "end": None}, "Start Time", "9:00 - lunch",
      f'"9:00 - lunch" is not a time. {TIME_HINT}', "error"),
@@ -565,6 +566,12 @@ def test_every_kind_of_mistake_gets_its_own_exact_message(
 
     # The Problems sheet: every mistake, word for word (whole-sheet notes first).
     found = problems_sheet(tmp_path / "AGENDA.checked.xlsx")
+    # Every good row is 09:00-10:00 in Main Hall: those that are sent clash, and are told so.
+    clashes = [p for p in found if "overlaps row" in str(p[3])]
+    assert clashes and {(p[1], p[2], p[4]) for p in clashes} == {
+        ("Location", "Main Hall", "warning")
+    }
+    found = [p for p in found if p not in clashes]
     assert found[0] == (None, None, None, SPEAKER_NOTE, "warning")
     assert sorted(found[1:], key=lambda p: p[0]) == expected
 
@@ -582,7 +589,8 @@ def test_every_kind_of_mistake_gets_its_own_exact_message(
     # The checked copy: each bad cell red (warnings yellow), its comment the message.
     book = openpyxl.load_workbook(tmp_path / "AGENDA.checked.xlsx")
     sheet = book["Agenda"]
-    marked = set()
+    where = BIG_HEADERS.index("Location") + 1
+    marked = {sheet.cell(int(str(row)), where).coordinate for row, *_ in clashes}
     for row, column, _, message, severity in expected:
         if column == "Parent":  # not marked yet: test_parent_problems_are_marked_on_their_cell
             continue
@@ -680,7 +688,7 @@ def test_validate_without_key_does_not_refuse_a_parent_already_in_the_event(
 
 
 def test_validate_names_a_file_that_holds_all_problems(tmp_path: Path) -> None:
-    rows = [session_row(f"E-{n}", start="25:00") for n in range(25)]
+    rows = [session_row(f"E-{n}", start=f"25:{n:02d}") for n in range(25)]  # 25 messages
     write_agenda(tmp_path / "many.xlsx", rows)
     done = cli(tmp_path, "validate", "many.xlsx", check=1)
     more = [line for line in done.stderr.splitlines() if line.startswith("  ... and 6 more")]

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from importer.agenda import read_agenda as load_agenda
 from importer.answers import check_base_url
 from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import match_columns
@@ -27,7 +28,7 @@ from importer.loader import Table, list_sheets
 from importer.mapper import UUID_RE
 from importer.plan import Plan
 from importer.results import Outcome, default_results_path
-from importer.runner import ImportReport, ImportRequest, load_agenda, run_import
+from importer.runner import ImportReport, ImportRequest, run_import
 from importer.template import write_template
 from importer.workbook import checked_path, write_checked
 
