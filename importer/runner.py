@@ -25,11 +25,11 @@ from importer.errors import ExitCode, ImporterError, UsageError
 from importer.event import EventState, journal_notes, read_event, wait_for_killed_creates
 from importer.journal import (
     Journal,
-    event_lock,
     journal_path,
     read_journal,
 )
 from importer.loader import Table, load_table
+from importer.lock import event_lock
 from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.outcomes import before_sending, row_warnings
 from importer.plan import COMPARED, Plan, build_plan
@@ -82,6 +82,7 @@ class ImportReport:
     api_calls: int = 0
     counts: Mapping[Status, int] = field(default_factory=dict)
     written_back: Path | None = None
+    location_names: Mapping[str, str] = field(default_factory=dict)  # ID (lower) -> name
 
     @property
     def where(self) -> str:
@@ -205,7 +206,7 @@ async def _plan_and_send(
     state: EventState | None = None
     timezone = settings.mapping.timezone
     if client is not None and settings.event_id is not None:
-        journaled = read_journal(journal_path(results_path), settings.event_id)
+        journaled = read_journal(journal_path(results_path), settings.event_id, settings.base_url)
         await wait_for_killed_creates(results_path, settings, notes)
         state = await read_event(client, settings, table, journaled)
         timezone = state.timezone
@@ -235,7 +236,7 @@ async def _plan_and_send(
     journal = None
     if state is not None and settings.event_id is not None and not request.dry_run:
         journal = stack.enter_context(
-            Journal(journal_path(results_path), run_id, settings.event_id)
+            Journal(journal_path(results_path), run_id, settings.event_id, settings.base_url)
         )
         notes.extend(journal_notes(journal.confirmed(), state.existing, plan))
     if plan.derived:
@@ -279,6 +280,7 @@ async def _plan_and_send(
         sending.interrupted,
         client.calls if client is not None else 0,
         dict(counts),
+        location_names={i.lower(): n for n, i in (state.locations or {}).items()} if state else {},
     )
 
 
