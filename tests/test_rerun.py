@@ -105,10 +105,11 @@ def test_plan_command_shows_counts_and_field_changes(
     assert done.stdout.splitlines() == [
         "Plan: 1 to create, 1 to update, 6 unchanged, 0 invalid; this run would make 2 writes "
         "in 1 wave (parents first).",
+        "  Times in UTC.",
         "  update row 5 (KEY):",
         '      title: "Opening keynote — welcome" → "Opening keynote (moved)"',
-        '      end: "2026-06-10T09:45:00Z" → "2026-06-10T10:00:00Z"',
-        "  create row 9 (NEW): Late addition",
+        "      end: Wed 10 Jun 09:45 → Wed 10 Jun 10:00",
+        "  create row 9 (NEW): Late addition (Thu 11 Jun 09:00–09:30)",
     ]
     assert writes(sandbox.stats()) == writes(before)
     assert not (tmp_path / "agenda.results.xlsx").exists()
