@@ -31,8 +31,8 @@ class PlanView:
         lines = [f"  Times in {self.timezone}."] if plan.steps else []
         for step in plan.steps:
             draft, ref = step.draft, step.draft.reference_id
-            if step.action == "update":
-                lines.append(f"  update row {draft.row} ({ref}):")
+            if step.action != "create":  # an update, field by field
+                lines.append(f"  {step.action} row {draft.row} ({ref}):")
                 lines.extend(f"      {self.change(c)}" for c in step.changes)
                 continue
             where = self.span(draft.start, draft.end)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from importer.lock import api_address, lock_name, machine_folder
+from importer.errors import LockedError
+from importer.lock import api_address, event_lock, lock_name, machine_folder
 from importer.sandbox import Faults, SandboxSettings
 from tests.conftest import SandboxHandle
 from tests.gated_sandbox import GUARD_S, gated_sandbox
@@ -235,3 +236,18 @@ def test_a_lock_held_by_another_user_is_reported_as_theirs(
         "must end first: ask them, then try again."
     ]
     assert sandbox.sessions() == []
+
+
+def test_a_fifo_under_the_lock_name_is_passed_over_not_waited_on(tmp_path: Path) -> None:
+    url = "https://fifo.example.test"
+    name = lock_name(url, EVENT)
+    os.mkfifo(tmp_path / name)
+    with event_lock(url, EVENT, tmp_path):
+        assert (tmp_path / name.replace(".lock", ".1.lock")).is_file()
+        with pytest.raises(LockedError) as caught:
+            event_lock("HTTPS://Fifo.Example.Test:443/", EVENT.upper(), None)
+    assert caught.value.message == (
+        f"Another import into event {EVENT.upper()} is running on this machine (lock file "
+        f"{machine_folder() / name}). Wait for it to finish, then try again."
+    )
+    event_lock(url, EVENT, tmp_path).release()  # released with the block: free again
