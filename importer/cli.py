@@ -7,7 +7,6 @@ start fast.
 from __future__ import annotations
 
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -167,6 +166,11 @@ def _mapping_options(command: Any) -> Any:
     return command
 
 
+_full_option = click.option(
+    "--full", is_flag=True, help="Show long texts of the plan whole (they are cut otherwise)."
+)
+
+
 @cli.command()
 @_mapping_options
 @click.option(
@@ -204,6 +208,7 @@ def _mapping_options(command: Any) -> Any:
 @click.option("--dry-run", is_flag=True, help="Check and plan; send nothing.")
 @click.option("--sandbox", is_flag=True, help="Import into a local sandbox (no account needed).")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@_full_option
 @click.option(
     "--write-back",
     is_flag=True,
@@ -216,60 +221,49 @@ def run(
     sandbox: bool,
     no_progress: bool,
     write_back: bool,
+    full: bool,
     **flags: Any,
 ) -> None:
     """Import the sessions of AGENDA (xlsx, xls, ods, csv) into a Zuddl event."""
     from importer import console
-    from importer.config import Secret, load_settings
+    from importer.config import load_settings
 
     settings = load_settings(config).with_overrides(**flags)
     console.setup_logging(settings)
     if sandbox:
-        from importer.sandbox import (
-            DEMO_API_KEY,
-            DEMO_EVENT_ID,
-            SandboxSettings,
-            demo_event,
-            run_sandbox,
-        )
-        from importer.sandbox.settings import Faults
+        from importer.embedded import embedded_sandbox
 
-        event_id = settings.event_id or DEMO_EVENT_ID
-        served = SandboxSettings(
-            events=(demo_event(event_id, settings.mapping.timezone or "UTC"),),
-            faults=Faults(rate_limit=settings.rate_limit),
-        )
-        # The embedded sandbox is this process's own: its lock need not be seen by others.
-        with run_sandbox(served) as running, tempfile.TemporaryDirectory() as private:
-            click.echo(
-                f"Sandbox: importing into a local emulator of Zuddl at "
-                f"{running.base_url} (event {event_id})."
-            )
-            local = settings.with_overrides(
-                base_url=running.base_url, event_id=event_id, lock_dir=Path(private)
-            )
+        with embedded_sandbox(settings, "importing into") as (local, key):
             code = console.run_and_report(
                 agenda,
                 local,
-                Secret(DEMO_API_KEY),
+                key,
                 dry_run=dry_run,
                 progress=not no_progress,
                 show_created=True,
                 write_back=write_back,
+                full=full,
             )
         sys.exit(code)
     with console.notify_on_error(settings, agenda):  # no key at 02:30 is news too
         key = _key(settings, needed=not dry_run)
     sys.exit(
         console.run_and_report(
-            agenda, settings, key, dry_run=dry_run, progress=not no_progress, write_back=write_back
+            agenda,
+            settings,
+            key,
+            dry_run=dry_run,
+            progress=not no_progress,
+            write_back=write_back,
+            full=full,
         )
     )
 
 
 @cli.command()
 @_mapping_options
-def validate(agenda: Path | str | None, config: Path | None, **flags: Any) -> None:
+@click.option("--sandbox", is_flag=True, help="Check against a local sandbox's event.")
+def validate(agenda: Path | str | None, config: Path | None, sandbox: bool, **flags: Any) -> None:
     """Check AGENDA without importing; write AGENDA.checked.xlsx with the problems marked.
 
     No API key is needed; with --event and ZUDDL_API_KEY set, location names and parents
@@ -279,6 +273,12 @@ def validate(agenda: Path | str | None, config: Path | None, **flags: Any) -> No
     from importer.config import load_settings
 
     settings = load_settings(config).with_overrides(**flags)
+    if sandbox:
+        from importer.embedded import embedded_sandbox
+
+        with embedded_sandbox(settings, "checking against") as (local, key):
+            code = console.validate_and_report(agenda, local, key)
+        sys.exit(code)
     sys.exit(console.validate_and_report(agenda, settings, _key(settings, needed=False)))
 
 
@@ -294,13 +294,23 @@ def template(out: Path) -> None:
 
 @cli.command()
 @_mapping_options
-def plan(agenda: Path | str | None, config: Path | None, **flags: Any) -> None:
+@click.option("--sandbox", is_flag=True, help="Plan against a local sandbox's event.")
+@_full_option
+def plan(
+    agenda: Path | str | None, config: Path | None, sandbox: bool, full: bool, **flags: Any
+) -> None:
     """Show what a run would do: creates, updates (field by field), unchanged. Sends nothing."""
     from importer import console
     from importer.config import load_settings
 
     settings = load_settings(config).with_overrides(**flags)
-    sys.exit(console.plan_and_report(agenda, settings, _key(settings, needed=True)))
+    if sandbox:
+        from importer.embedded import embedded_sandbox
+
+        with embedded_sandbox(settings, "planning against") as (local, key):
+            code = console.plan_and_report(agenda, local, key, full)
+        sys.exit(code)
+    sys.exit(console.plan_and_report(agenda, settings, _key(settings, needed=True), full))
 
 
 @cli.command()

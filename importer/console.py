@@ -25,6 +25,7 @@ from importer.errors import ExitCode, ImporterError, UsageError
 from importer.grouping import grouped
 from importer.notify import deliver, summary_of_error, summary_of_report
 from importer.plan import Plan
+from importer.planview import PlanView
 from importer.results import Outcome, Status
 from importer.runner import ImportReport, ImportRequest, run_import
 
@@ -80,15 +81,11 @@ def show_row_notes(plan: Plan, limit: int = 20) -> None:
         )
 
 
-def show_changes(plan: Plan) -> None:
-    for step in plan.steps:
-        ref = step.draft.reference_id
-        if step.action == "update":
-            click.echo(f"  update row {step.draft.row} ({ref}):")
-            for change in step.changes:
-                click.echo(f"      {change.text()}")
-        else:
-            click.echo(f"  create row {step.draft.row} ({ref}): {step.draft.title[:60]}")
+def show_changes(report: ImportReport, full: bool = False) -> None:
+    """Creates and updates as the agenda reads (local times, room names); --full: texts whole."""
+    view = PlanView(report.timezone, report.location_names, full)
+    for line in view.plan_lines(report.plan):
+        click.echo(line)
 
 
 class JsonLines(logging.Formatter):
@@ -136,10 +133,12 @@ def setup_logging(settings: Settings) -> None:
     logger.setLevel(logging.INFO)
 
 
-def plan_and_report(agenda: Path | str | None, settings: Settings, key: Secret | None) -> int:
+def plan_and_report(
+    agenda: Path | str | None, settings: Settings, key: Secret | None, full: bool = False
+) -> int:
     report = run_import(ImportRequest(agenda, settings, key, dry_run=True, write_results=False))
     show_plan(report.plan, dry_run=True)
-    show_changes(report.plan)
+    show_changes(report, full)
     show_problems(report)
     return int(report.exit_code)
 
@@ -197,6 +196,7 @@ def run_and_report(
     progress: bool,
     show_created: bool = False,
     write_back: bool = False,
+    full: bool = False,
 ) -> int:
     bar: tqdm[Never] | None = None
     use_bar = progress and sys.stderr.isatty()
@@ -241,7 +241,7 @@ def run_and_report(
             bar.close()
     show_problems(report)
     if report.stopped is not None and report.stopped.exit_code == 5:
-        show_changes(report.plan)
+        show_changes(report, full)
     if show_created:
         print_created(report)
     if report.stopped is not None:

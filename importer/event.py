@@ -81,7 +81,7 @@ async def wait_for_killed_creates(results_path: Path, settings: Settings, notes:
     """A run killed while creates were in flight: they may still commit, so the event is
     listed only once the grace period since the last of them has passed."""
     assert settings.event_id is not None
-    sent = last_unconfirmed_send(journal_path(results_path), settings.event_id)
+    sent = last_unconfirmed_send(journal_path(results_path), settings.event_id, settings.base_url)
     wait = 0.0 if sent is None else sent + settings.lookup_grace_s - time.time()
     if wait > 0:
         notes.append(

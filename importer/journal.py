@@ -1,11 +1,14 @@
-"""The run's journal (an fsync'd record of every confirmed write) and the per-event lock."""
+"""The run's journal: an fsync'd record of every confirmed write.
+
+Each line names the event and the API address in one spelling (``lock.api_address``), so a
+journal next to the results of a run into a fresh sandbox does not speak for another one.
+(The per-event lock is in ``lock.py``.)
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -15,9 +18,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from filelock import FileLock, Timeout
-
-from importer.errors import ImporterError, LockedError
+from importer.errors import ImporterError
+from importer.lock import api_address
 
 
 def journal_path(results: Path) -> Path:
@@ -28,8 +30,9 @@ class Journal:
     """Append-only JSON lines, flushed and fsync'd after each outcome, so a killed run loses
     nothing it had confirmed."""
 
-    def __init__(self, path: Path, run_id: str, event_id: str) -> None:
+    def __init__(self, path: Path, run_id: str, event_id: str, api: str | None = None) -> None:
         self.path, self.run_id, self.event_id = path, run_id, event_id
+        self.api = api  # the API address, written on every line in one spelling
         self._file: IO[str] | None = None
         self._lock = threading.Lock()
 
@@ -56,6 +59,7 @@ class Journal:
         action: str,
         session_id: str,
         fields: Mapping[str, object] | None = None,
+        api: str | None = None,
     ) -> None:
         """Called from worker threads (fsync blocks): one line at a time. ``fields`` is the
         session as this write left it, so the next run can tell edits made in Zuddl."""
@@ -64,6 +68,7 @@ class Journal:
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
             "run": self.run_id,
             "event": self.event_id,
+            **self._api(api),
             "row": row,
             "reference": reference,
             "action": action,
@@ -85,6 +90,7 @@ class Journal:
             "at": round(time.time(), 3),
             "run": self.run_id,
             "event": self.event_id,
+            **self._api(),
             "row": row,
             "reference": reference,
             "action": "sending",
@@ -96,20 +102,31 @@ class Journal:
     def refused(self, row: int, reference: str | None) -> None:
         """A create Zuddl answered with a refusal: nothing to wait for at the next run."""
         assert self._file is not None
-        entry = {"event": self.event_id, "row": row, "reference": reference, "action": "refused"}
+        entry = {
+            "event": self.event_id,
+            **self._api(),
+            "row": row,
+            "reference": reference,
+            "action": "refused",
+        }
         with self._lock:
             self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
             self._file.flush()
 
     def confirmed(self) -> dict[str, str]:
         """Reference -> session ID of every write earlier runs confirmed for this event."""
-        return read_journal(self.path, self.event_id)
+        return read_journal(self.path, self.event_id, self.api)
+
+    def _api(self, api: str | None = None) -> dict[str, str]:
+        api = api or self.api
+        return {"api": api_address(api)} if api else {}
 
 
-def read_journal(path: Path, event_id: str) -> dict[str, str]:
-    """Reference -> session ID of every write the journal at ``path`` confirmed for the event."""
+def read_journal(path: Path, event_id: str, api: str | None = None) -> dict[str, str]:
+    """Reference -> session ID of every write the journal at ``path`` confirmed for the event
+    (of the API at ``api``, when given)."""
     found: dict[str, str] = {}
-    for entry in _entries(path, event_id):
+    for entry in _entries(path, event_id, api):
         if entry.get("reference") and entry.get("session"):
             found[str(entry["reference"])] = str(entry["session"])
     return found
@@ -123,10 +140,10 @@ class History:
     last_sent: Mapping[str, Mapping[str, object]]  # session ID (lower) -> fields last written
 
 
-def read_history(path: Path, event_id: str) -> History:
+def read_history(path: Path, event_id: str, api: str | None = None) -> History:
     created: set[str] = set()
     sent: dict[str, Mapping[str, object]] = {}
-    for entry in _entries(path, event_id):
+    for entry in _entries(path, event_id, api):
         session = str(entry.get("session") or "").lower()
         if not session:
             continue
@@ -138,12 +155,12 @@ def read_history(path: Path, event_id: str) -> History:
     return History(frozenset(created), sent)
 
 
-def last_unconfirmed_send(path: Path, event_id: str) -> float | None:
+def last_unconfirmed_send(path: Path, event_id: str, api: str | None = None) -> float | None:
     """When (epoch seconds) the latest create that no later line confirmed was sent: a run
     killed mid-create. Such a create may still commit (a gateway answers 504 and the backend
     goes on), so the next run waits out the grace period from then before listing."""
     sent: dict[str, float] = {}
-    for entry in _entries(path, event_id):
+    for entry in _entries(path, event_id, api):
         ref, at = str(entry.get("reference") or ""), entry.get("at")
         if entry.get("action") == "sending" and isinstance(at, int | float):
             sent[ref] = float(at)
@@ -152,37 +169,23 @@ def last_unconfirmed_send(path: Path, event_id: str) -> float | None:
     return max(sent.values(), default=None)
 
 
-def _entries(path: Path, event_id: str) -> list[dict[str, object]]:
+def _entries(path: Path, event_id: str, api: str | None) -> list[dict[str, object]]:
+    """The lines of this event; with ``api``, of that API only (lines written before
+    addresses were recorded count for any)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (FileNotFoundError, NotADirectoryError):
         return []
     except (OSError, UnicodeDecodeError) as exc:
         raise ImporterError(f'Cannot read the journal "{path}": {exc}.') from exc
-    entries = []
+    entries, api = [], api_address(api) if api is not None else None
     for line in lines:
         try:
             entry = json.loads(line)
         except json.JSONDecodeError:  # a line cut short by a kill: everything before holds
             continue
-        if isinstance(entry, dict) and entry.get("event") == event_id:
+        if not isinstance(entry, dict) or entry.get("event") != event_id:
+            continue
+        if api is None or entry.get("api", api) == api:
             entries.append(entry)
     return entries
-
-
-def event_lock(base_url: str, event_id: str, lock_dir: Path | None) -> FileLock:
-    """One run per event of one API at a time (two sandboxes on two ports do not collide)."""
-    folder = lock_dir or Path(tempfile.gettempdir())
-    api = hashlib.sha1(base_url.encode(), usedforsecurity=False).hexdigest()[:8]
-    path = folder / f"zuddl-import-{event_id}-{api}.lock"
-    lock = FileLock(path, timeout=0)
-    try:
-        lock.acquire()
-    except Timeout as exc:
-        raise LockedError(
-            f"Another import into event {event_id} is running on this machine (lock file "
-            f"{path}). Wait for it to finish, then try again."
-        ) from exc
-    except OSError as exc:
-        raise ImporterError(f'Cannot create the lock file "{path}": {exc.strerror}.') from exc
-    return lock

@@ -27,12 +27,12 @@ from importer.event import EventState, journal_notes, read_event, wait_for_kille
 from importer.journal import (
     History,
     Journal,
-    event_lock,
     journal_path,
     read_history,
     read_journal,
 )
 from importer.loader import Table, load_table
+from importer.lock import event_lock
 from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.outcomes import before_sending, row_warnings
 from importer.plan import Plan, build_plan, held_fields
@@ -85,6 +85,7 @@ class ImportReport:
     api_calls: int = 0
     counts: Mapping[Status, int] = field(default_factory=dict)
     written_back: Path | None = None
+    location_names: Mapping[str, str] = field(default_factory=dict)  # ID (lower) -> name
 
     @property
     def where(self) -> str:
@@ -215,8 +216,8 @@ async def _plan_and_send(
     history = History(frozenset(), {})
     timezone = settings.mapping.timezone
     if client is not None and settings.event_id is not None:
-        journaled = read_journal(journal_path(results_path), settings.event_id)
-        history = read_history(journal_path(results_path), settings.event_id)
+        journaled = read_journal(journal_path(results_path), settings.event_id, settings.base_url)
+        history = read_history(journal_path(results_path), settings.event_id, settings.base_url)
         await wait_for_killed_creates(results_path, settings, notes)
         state = await read_event(client, settings, table, journaled)
         timezone = state.timezone
@@ -251,7 +252,7 @@ async def _plan_and_send(
     journal = None
     if state is not None and settings.event_id is not None and not request.dry_run:
         journal = stack.enter_context(
-            Journal(journal_path(results_path), run_id, settings.event_id)
+            Journal(journal_path(results_path), run_id, settings.event_id, settings.base_url)
         )
         notes.extend(journal_notes(journal.confirmed(), state.existing, plan))
     if plan.derived:
@@ -295,6 +296,7 @@ async def _plan_and_send(
         sending.interrupted,
         client.calls if client is not None else 0,
         dict(counts),
+        location_names={i.lower(): n for n, i in (state.locations or {}).items()} if state else {},
     )
 
 

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,9 @@ import pytest
 
 from importer.errors import ExitCode
 from importer.results import Status
-from importer.sandbox import Faults, SandboxSettings, run_sandbox
+from importer.sandbox import Faults, SandboxSettings
 from tests.conftest import SandboxHandle
+from tests.gated_sandbox import GUARD_S, gated_sandbox
 from tests.pipeline_helpers import (
     by_reference,
     import_into,
@@ -105,10 +105,11 @@ def test_plan_command_shows_counts_and_field_changes(
     assert done.stdout.splitlines() == [
         "Plan: 1 to create, 1 to update, 6 unchanged, 0 invalid; this run would make 2 writes "
         "in 1 wave (parents first).",
+        "  Times in UTC.",
         "  update row 5 (KEY):",
         '      title: "Opening keynote — welcome" → "Opening keynote (moved)"',
-        '      end: "2026-06-10T09:45:00Z" → "2026-06-10T10:00:00Z"',
-        "  create row 9 (NEW): Late addition",
+        "      end: Wed 10 Jun 09:45 → Wed 10 Jun 10:00",
+        "  create row 9 (NEW): Late addition (Thu 11 Jun 09:00–09:30)",
     ]
     assert writes(sandbox.stats()) == writes(before)
     assert not (tmp_path / "agenda.results.xlsx").exists()
@@ -205,25 +206,34 @@ def test_max_changes_stops_before_writing_with_exit_5(
 def test_two_runs_on_one_event_one_proceeds_the_other_exits_4(tmp_path: Path) -> None:
     rows = numbered_rows(40)
     agenda = write_csv(tmp_path / "a.csv", rows)
-    with run_sandbox(SandboxSettings(faults=Faults(rate_limit=0, latency_ms=50))) as running:
-        args = run_command(agenda, running.base_url, "--concurrency", "2")
+    # The gate holds the first run's requests until the second has run: both are under way
+    # at once whatever the machine's load (no sleep, no timing).
+    (tmp_path / "slow.toml").write_text("timeout = 600\n", encoding="utf-8")
+    with gated_sandbox(SandboxSettings(faults=Faults(rate_limit=0))) as running:
+        args = run_command(agenda, f"http://127.0.0.1:{running.port}", "--concurrency", "2")
         env = {**ENV, "ZUDDL_API_KEY": "sandbox-secret"}
         first = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
-        )
-        deadline = time.monotonic() + 30
-        while running.state.stats.creates_committed < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        second = subprocess.run(
-            [*args, "--results", str(tmp_path / "second.xlsx")],
-            capture_output=True,
+            [*args, "--config", str(tmp_path / "slow.toml")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             env=env,
             cwd=tmp_path,
-            timeout=60,
         )
-        _out, err = first.communicate(timeout=60)
-        sessions = running.state.store.all(EVENT)
+        try:
+            assert running.gate.reached.wait(GUARD_S)
+            second = subprocess.run(
+                [*args, "--results", str(tmp_path / "second.xlsx")],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=tmp_path,
+                timeout=GUARD_S,
+            )
+        finally:
+            running.gate.opened.set()
+            _out, err = first.communicate(timeout=GUARD_S)
+        sessions = running.app.state.store.all(EVENT)
     assert first.returncode == 0, err
     assert second.returncode == 4
     assert second.stderr.startswith(
