@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from importer.plan import FIELD_NAMES, Change, Plan
+from importer.plan import Plan
+from importer.reconcile import FIELD_NAMES, Change
 
 CUT = 60  # characters of a text shown without --full
 _TIME = "%a %d %b %H:%M"
