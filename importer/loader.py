@@ -39,6 +39,7 @@ from importer.limits import (
     Limits,
     too_many_rows,
 )
+from importer.sheetscan import check_ods, check_xlsx_sheet, is_reader_panic, reader_panic
 from importer.table import (
     HEADER_SEARCH_ROWS,
     CellValue,
@@ -58,6 +59,8 @@ def list_sheets(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> tuple[str, ..
     suffix = check_file(path, limits)
     if suffix in TEXT_SUFFIXES:
         return ()
+    if suffix == ".ods":  # the reader unpacks every sheet of an ods when it opens the file
+        check_ods(path, limits)
     with _reading(path, suffix), pd.ExcelFile(path, engine="calamine") as book:
         return tuple(str(name) for name in book.sheet_names)
 
@@ -100,7 +103,12 @@ def _reading(path: Path, suffix: str, sheet: str | None = None) -> Iterator[None
             yield
     except InputFileError:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        # The reader's Rust panics (an impossible date, say) arrive as a BaseException.
+        if is_reader_panic(exc):
+            raise reader_panic(path, sheet) from exc
+        if not isinstance(exc, Exception):
+            raise
         text = str(exc).lower()
         encrypted = zip_member_contains(path, "META-INF/manifest.xml", (b"encryption-data",))
         if "password" in text or "encrypt" in text or encrypted:
@@ -122,6 +130,8 @@ def _read_workbook(
             f"{path.name} is {EXPECTED[suffix]}, which the openpyxl reader cannot open (it "
             "reads only .xlsx and .xlsm files). Use the default reader instead."
         )
+    if suffix == ".ods":
+        check_ods(path, limits)
     with _reading(path, suffix), pd.ExcelFile(path, engine=engine) as book:
         names = tuple(str(name) for name in book.sheet_names)
         # openpyxl opens Strict Open XML workbooks as having no sheets at all, without an error.
@@ -133,6 +143,8 @@ def _read_workbook(
                 "agenda is there, and " + SAVE_AGAIN
             )
         chosen = _pick_sheet(path, names, sheet)
+        if suffix in (".xlsx", ".xlsm"):  # before the reader builds the sheet's whole grid
+            check_xlsx_sheet(path, chosen, limits)
         # Rows past the limit (and room for title, header and blank rows) are never converted.
         most = limits.max_rows + ROW_ALLOWANCE
         with _reading(path, suffix, chosen):

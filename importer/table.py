@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
-from importer.limits import Limits, cell_too_long
+from importer.limits import Limits, cell_too_long, too_many_columns
 
 # The header is among the first this many filled-in rows (title rows above it are skipped).
 HEADER_SEARCH_ROWS = 30
@@ -57,6 +57,8 @@ def check_cells(where: str, grid: list[list[CellValue]], limits: Limits) -> None
 
 
 def check_row(where: str, number: int, row: Sequence[CellValue], limits: Limits) -> None:
+    if len(row) > limits.max_columns:
+        raise too_many_columns(where, number, len(row), limits)
     longest = max((len(v) for v in row if isinstance(v, str)), default=0)
     if longest <= limits.max_cell_chars:
         return

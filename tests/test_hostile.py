@@ -1,10 +1,11 @@
 """Hostile input and secrets.
 
 * Every file of the hostile corpus (tests/hostile_files.py) is refused by the real command, in
-  a child process, within MAX_SECONDS and MAX_RSS_MB, with one plain line on stderr and exit
-  code 2: once as a check that sends nothing (``validate``, or ``run --dry-run`` where there is
-  no ``validate`` command yet) and once as ``run --sandbox``. The bounds are functional: they
-  say the refusal happens before the heavy work, not how fast a machine is.
+  a child process, with one plain line on stderr (the exact line, for the newer entries), exit
+  code 2 and nothing written: once as a check that sends nothing (``validate``, or ``run
+  --dry-run`` where there is no ``validate`` command yet) and once as ``run --sandbox``. How
+  fast and in how little memory is measured by the benchmark (``python -m tests.benchmarks``,
+  its hostile-corpus figures), never asserted here.
 * The limits themselves, at their edges, with small ``Limits`` (in process, quick).
 * Text hygiene in the mapper: NUL characters, scripts in descriptions, NFC, control characters.
 * The API key never appears in any file, output, log line or exception of a run that meets
@@ -48,8 +49,6 @@ from tests.hostile_files import CORPUS, Hostile, build
 from tests.loader_fixtures import write_raw_xlsx
 from tests.pipeline_helpers import import_into, read_results, write_csv
 
-MAX_SECONDS = 5.0
-MAX_RSS_MB = 200.0
 CANARY = "sk-LEAK-CANARY-1234"
 WRONG_CANARY = "sk-LEAK-CANARY-WRONG-5678"
 LEAK = "LEAK-CANARY"  # in both keys: one search finds either
@@ -152,7 +151,7 @@ def corpus_dir() -> Iterator[Path]:
 
 @pytest.mark.parametrize("mode", ["check", "sandbox"])
 @pytest.mark.parametrize("hostile", CORPUS, ids=[h.name for h in CORPUS])
-def test_hostile_file_is_refused_quickly_in_little_memory(
+def test_hostile_file_is_refused_with_one_line(
     corpus_dir: Path, tmp_path: Path, hostile: Hostile, mode: str
 ) -> None:
     path = build(corpus_dir, hostile)
@@ -166,15 +165,16 @@ def test_hostile_file_is_refused_quickly_in_little_memory(
     assert child.code == 2, child
     assert len(lines) == 1, child.stderr
     assert lines[0].startswith("Error: "), child.stderr
-    assert hostile.name in lines[0] and hostile.expect in lines[0], lines[0]
+    if hostile.exact:
+        assert lines[0] == f"Error: {hostile.expect}"
+    else:
+        assert hostile.name in lines[0] and hostile.expect in lines[0], lines[0]
     assert "Traceback" not in child.stdout + child.stderr
-    assert child.seconds < MAX_SECONDS, child
-    assert child.peak_rss_mb < MAX_RSS_MB, child
     assert not list(corpus_dir.glob(f"{path.stem}.results*"))  # nothing written for a refusal
     assert not list(tmp_path.iterdir())
 
 
-def test_a_100_mb_line_is_refused_by_the_line_limit_in_bounded_memory(
+def test_a_100_mb_line_is_refused_by_the_line_limit_not_the_size_limit(
     corpus_dir: Path, tmp_path: Path
 ) -> None:
     """Even with the file-size limit raised out of the way, the line is never held whole."""
@@ -193,8 +193,6 @@ def test_a_100_mb_line_is_refused_by_the_line_limit_in_bounded_memory(
     print(f"HOSTILE huge_line.csv line-limit {child.seconds:.2f}s {child.peak_rss_mb:.0f}MB")
     assert child.code == 2, child
     assert child.stderr.startswith("huge_line.csv: line 2 is longer than 1 MB"), child
-    assert child.seconds < MAX_SECONDS, child
-    assert child.peak_rss_mb < MAX_RSS_MB, child
 
 
 # --- the limits at their edges ---------------------------------------------------------------
@@ -273,12 +271,14 @@ def test_line_limit_across_chunk_boundaries(tmp_path: Path, first: int) -> None:
     # Line 3 starts at byte ``first`` (line 2 is short cells, like line 3).
     head = b"Title,Start\n" + (b"a," * first)[: max(first - 13, 0)] + b"\n"
     line = b"c," * (limit // 2)  # many short cells: one long cell would hit the cell limit
+    # ... so many that the column and cell limits are raised out of the way.
+    limits = Limits(max_line_bytes=limit, max_columns=limit, max_sheet_cells=2 * limit)
     ok = tmp_path / "ok.csv"
     ok.write_bytes(head + line + b"\nx,y\n")
-    assert load_table(ok, limits=Limits(max_line_bytes=limit)).delimiter == ","
+    assert load_table(ok, limits=limits).delimiter == ","
     bad = tmp_path / "bad.csv"
     bad.write_bytes(head + line + b"c\nx,y\n")
-    assert _error(bad, Limits(max_line_bytes=limit)) == (
+    assert _error(bad, limits) == (
         "bad.csv: line 3 is longer than 1.5 MB, so this is not an agenda saved as text (each "
         "line holds one row of sessions). Check that you chose the right file, or save the "
         'agenda from Excel as "CSV UTF-8 (Comma delimited)" and try again.'
