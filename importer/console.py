@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections import Counter
 from datetime import UTC, datetime
@@ -70,10 +71,19 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+# Characters that would end or bend a line of a text log: a value from a sheet holding one
+# could forge a line (a "summary ... exit_code=0" of its own). Written as escapes instead.
+_LINE_BREAKERS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _one_line(value: object) -> str:
+    return _LINE_BREAKERS.sub(lambda found: repr(found.group())[1:-1], str(value))
+
+
 class TextLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data = getattr(record, "data", {})
-        details = " ".join(f"{k}={v}" for k, v in data.items())
+        details = " ".join(f"{k}={_one_line(v)}" for k, v in data.items())
         when = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%d %H:%M:%S")
         run = getattr(record, "run", "")
         return (

@@ -84,6 +84,19 @@ def default_results_path(agenda: Path) -> Path:
     return agenda.with_name(f"{agenda.stem}.results.xlsx")
 
 
+def check_results_path(agenda: Path, results: Path) -> None:
+    """Refuse results that would overwrite the agenda itself (``--results agenda.xlsx``)."""
+    same = agenda.resolve() == results.resolve()
+    with contextlib.suppress(OSError):
+        same = same or results.samefile(agenda)
+    if same:
+        raise UsageError(
+            f"--results names the agenda itself ({agenda.name}): writing the results would "
+            f"replace it. Choose another file, such as {default_results_path(agenda).name}, or "
+            "leave --results out."
+        )
+
+
 def write_results(
     path: Path,
     table: Table,
@@ -169,7 +182,7 @@ def _write_csv(temp: Path, headers: tuple[str, ...], rows: Rows) -> None:
 def _csv_text(value: CellValue) -> str:
     if isinstance(value, str):
         # A visible quote is the only defence CSV has: Excel hides nothing in a text file.
-        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+        return "'" + value if looks_like_formula(value) else value
     return _display(value)
 
 
@@ -289,14 +302,14 @@ class _CellMaker:
         return style
 
     def header(self, text: str) -> Cell:
-        return self.text(text, self.bold[text.startswith(FORMULA_PREFIXES)])
+        return self.text(text, self.bold[looks_like_formula(text)])
 
     def status(self, status: Status) -> Cell:
         return self.text(status.value, self.statuses[status])
 
     def text(self, text: str, style: StyleArray | None = None) -> Cell:
         if style is None:
-            style = self.plain[text.startswith(FORMULA_PREFIXES)]
+            style = self.plain[looks_like_formula(text)]
         cell = Cell(self.sheet, 1, 1, _clean(text), style)
         # openpyxl would store "=..." as a formula and "#N/A" as an error: force plain text.
         cell.data_type = "s"
@@ -304,7 +317,7 @@ class _CellMaker:
 
     def value(self, value: CellValue) -> CellValue | Cell:
         match value:
-            case str() if value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES:
+            case str() if looks_like_formula(value) or _clean(value) in ERROR_CODES:
                 return self.text(value)
             case str():
                 return _clean(value)
@@ -329,6 +342,15 @@ class _CellMaker:
 def _clean(text: str) -> str:
     # Control characters (other than tab and line breaks) make the xlsx unreadable to Excel.
     return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would run ``text`` as a formula once it is written.
+
+    Judged on the text as written: the control characters dropped on the way would otherwise
+    hide a formula ("\x01=HYPERLINK(...)" is written as "=HYPERLINK(...)").
+    """
+    return _clean(text).startswith(FORMULA_PREFIXES)
 
 
 def _set_widths(sheet: WriteOnlyWorksheet, headers: tuple[str, ...], rows: Rows) -> None:

@@ -26,7 +26,13 @@ from importer.loader import Table, load_table
 from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.outcomes import before_sending, hold, row_warnings
 from importer.plan import Plan, RemoteSession, build_plan
-from importer.results import Outcome, Status, default_results_path, write_results
+from importer.results import (
+    Outcome,
+    Status,
+    check_results_path,
+    default_results_path,
+    write_results,
+)
 
 log = logging.getLogger("zuddl_import")
 RUN_ID: contextvars.ContextVar[str] = contextvars.ContextVar("run_id", default="")
@@ -116,8 +122,9 @@ async def _run_import(request: ImportRequest) -> ImportReport:
             f'"{settings.event_id}" is not an event ID. An event ID looks like '
             "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
         )
-    table = load_agenda(agenda, settings)
     results_path = settings.results or default_results_path(agenda)
+    check_results_path(agenda, results_path)  # before anything is read, sent or written
+    table = load_agenda(agenda, settings)
     log.info(
         "run start",
         extra={

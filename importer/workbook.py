@@ -23,6 +23,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
+from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -30,7 +31,6 @@ from importer.columns import normalise_header
 from importer.loader import CellValue, Table
 from importer.mapper import Problem
 from importer.results import (
-    FORMULA_PREFIXES,
     STATUS_COLOURS,
     XLSX_DATE,
     XLSX_DATETIME,
@@ -39,6 +39,7 @@ from importer.results import (
     Status,
     _atomically,
     _clean,
+    looks_like_formula,
 )
 
 AUTHOR = "Zuddl session importer"
@@ -143,6 +144,8 @@ def _open_copy(table: Table, out: Path) -> tuple[Workbook, Worksheet]:
             book = None
         if book is not None and table.sheet in book.sheetnames:
             # openpyxl keeps formulas but not their last values: have Excel work them out.
+            if book.calculation is None:  # a workbook saved without calculation settings
+                book.calculation = CalcProperties()
             book.calculation.fullCalcOnLoad = True
             return book, book[table.sheet]
     return _rebuild(table)
@@ -196,7 +199,7 @@ def _put_text(cell: Cell, text: str | None) -> None:
         cell.value = None
         return
     cell.value = _clean(text)
-    risky = text.startswith(FORMULA_PREFIXES) or text in ERROR_CODES
+    risky = looks_like_formula(text) or cell.value in ERROR_CODES
     if risky:
         cell.data_type = "s"
     # quotePrefix is what Excel records for text typed as '=1; cleared again for safe text so an
