@@ -219,10 +219,15 @@ def validate(agenda: Path | None, config: Path | None, **flags: Any) -> None:
     No API key is needed; with --event and ZUDDL_API_KEY set, location names and parents
     are also checked against the event.
     """
-    from importer import console
     from importer.config import load_settings
+    from importer.filetype import check_present
 
     settings = load_settings(config).with_overrides(**flags)
+    target = agenda or settings.agenda
+    if target is not None:  # a missing file is answered before the heavy imports
+        check_present(target)
+    from importer import console
+
     sys.exit(console.validate_and_report(agenda, settings, _key(settings, needed=False)))
 
 

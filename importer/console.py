@@ -233,6 +233,11 @@ def validate_and_report(agenda: Path | None, settings: Settings, key: Secret | N
         )
     out_path = checked_path(table.path)
     show_problems(report, f"all are on the Problems sheet of {out_path}.")
+    if not plan.problems:
+        # Nothing to mark: a copy of a clean workbook would only cost time (most of a
+        # validation of a big file) and disk.
+        click.echo("No checked copy written: there is nothing to mark.")
+        return 0
     out = write_checked(table, plan.problems, out_path)
     click.echo(
         f"Checked copy: {out} (bad cells are red with a comment saying how to fix them; "
