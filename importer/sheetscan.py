@@ -31,12 +31,9 @@ from importer.xlsxdates import date_styles, impossible_date
 WIDE = 256
 _SHEET_ENTRY = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^>]*?)/?>")
 _RELATION = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^>]*?)/?>")
-# A cell with content (not self-closing) and its reference, when it has one.
-_FILLED_CELL = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s>])[^>]*?(?<!/)>")
-_FILLED_REF = re.compile(
-    rb"""<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*["']([A-Z]{1,7})(\d{1,10})["'][^>]*?(?<!/)>"""
-)
-_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s>/])")
+# A cell with content (not self-closing: its attributes hold no "/") whose reference comes
+# first, as Excel and the libraries write it.
+_FILLED_REF = re.compile(rb'<c r="([A-Z]{1,7})(\d{1,10})"[^>/]*>')
 # For sheets whose cells or rows leave their position implicit: every tag, in order.
 _XLSX_TOKEN = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>")
 _ODS_TOKEN = re.compile(
@@ -47,9 +44,10 @@ _NUMBER_CELL = re.compile(
     rb"<(?:[\w.-]+:)?c\s([^>]*?)(?<!/)>\s*(?:<(?:[\w.-]+:)?f(?:\s[^>]*)?(?:/>|>[^<]*"
     rb"</(?:[\w.-]+:)?f>)\s*)?<(?:[\w.-]+:)?v>([^<]{1,40})</"
 )
-# A value far from any date Excel shows: 8 digits or more, or an exponent. Cheap to look for,
+# A value far from any date Excel shows: 8 digits or more, or an exponent (unprefixed <v>, as
+# every writer saves it; the reader's panic is still caught if not). Cheap to look for,
 # so only sheets that have one get the closer look at styles.
-_HUGE_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>(?:-?\d{8}|[^<]{0,30}[eE])")
+_HUGE_VALUE = re.compile(rb"<v>-?(?:\d{8}|[\d.]*[eE])")
 # Serial numbers Excel shows as dates: 1900-01-00 to 9999-12-31 (in either date system).
 EXCEL_SERIALS = (-1462.0, 2958466.0)
 _REF = re.compile(rb"([A-Z]{1,7})?(\d{1,10})?")
@@ -188,21 +186,25 @@ def _xml_text(name: str) -> str:
 
 
 def _scan_xlsx(archive: zipfile.ZipFile, member: str) -> _Extent:
-    """Fast path: every filled cell names its place (as Excel and the libraries write it)."""
+    """Fast path: every filled cell names its place first (as Excel and the libraries write it);
+    when the count of such cells falls short of the cells closed, the sheet is read again tag
+    by tag (a piece may end between a cell's start and its end, so only the totals compare)."""
     extent = _Extent()
     dated: frozenset[int] | None = None
+    named = closed = 0
     for chunk in _chunks(archive, member):
         if extent.bad_date is None and _HUGE_VALUE.search(chunk):
             dated = date_styles(archive) if dated is None else dated
             extent.bad_date = _bad_date(chunk, dated)
         refs = _FILLED_REF.findall(chunk)
-        if len(refs) != len(_FILLED_CELL.findall(chunk)):
-            slow = _scan_xlsx_slowly(_chunks(archive, member))
-            slow.bad_date = extent.bad_date
-            return slow
-        extent.row_tags += len(_ROW_TAG.findall(chunk))
+        named, closed = named + len(refs), closed + chunk.count(b"</c>")
+        extent.row_tags += chunk.count(b"<row")
         if refs:
             _add_refs(extent, refs)
+    if named != closed:
+        slow = _scan_xlsx_slowly(_chunks(archive, member))
+        slow.bad_date = extent.bad_date
+        return slow
     return extent
 
 
@@ -274,15 +276,16 @@ def _bad_date(chunk: bytes, dated: frozenset[int]) -> tuple[str, str] | None:
 
 
 def _add_refs(extent: _Extent, refs: list[tuple[bytes, bytes]]) -> None:
-    letters = max(set(letter for letter, _ in refs), key=lambda text: (len(text), text))
+    letters_seen, digits_seen = zip(*refs, strict=True)  # in C: no Python step per cell
+    letters = max(set(letters_seen), key=lambda text: (len(text), text))
     column = _column_number(letters)
     if column > extent.columns:
-        row = next(int(digits) for letter, digits in refs if letter == letters)
+        row = int(digits_seen[letters_seen.index(letters)])
         extent.add(row, column)
-    lowest = max(int(digits) for digits in set(digits for _, digits in refs))
+    lowest = max(map(int, set(digits_seen)))
     if lowest > extent.rows:
-        column = next(_column_number(letter) for letter, digits in refs if int(digits) == lowest)
-        extent.add(lowest, column)
+        at = digits_seen.index(next(d for d in set(digits_seen) if int(d) == lowest))
+        extent.add(lowest, _column_number(letters_seen[at]))
 
 
 def _column_number(letters: bytes) -> int:
