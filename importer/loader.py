@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from importer.calaminerows import read_rows
 from importer.errors import InputFileError
 from importer.excelerrors import ExcelError, find_error_cells
 from importer.filetype import (
@@ -148,13 +149,16 @@ def _read_workbook(
         # Rows past the limit (and room for title, header and blank rows) are never converted.
         most = limits.max_rows + ROW_ALLOWANCE
         with _reading(path, suffix, chosen):
-            frame = book.parse(
-                chosen, header=None, dtype=object, keep_default_na=False, nrows=most + 1
-            )
-            cells = frame.to_numpy(dtype=object).tolist()
-    if len(cells) > most:
+            if engine == "calamine":  # straight from calamine: pandas would convert twice
+                grid = read_rows(book.book, chosen, most + 1)
+            else:
+                frame = book.parse(
+                    chosen, header=None, dtype=object, keep_default_na=False, nrows=most + 1
+                )
+                cells = frame.to_numpy(dtype=object).tolist()
+                grid = [[_clean(value) for value in row] for row in cells]
+    if len(grid) > most:
         raise too_many_rows(f'{path.name}, sheet "{chosen}"', limits)
-    grid = [[_clean(value) for value in row] for row in cells]
     if suffix in (".xlsx", ".xlsm"):  # both readers turn #REF! and the like into empty cells
         for (number, column), code in find_error_cells(path, chosen).items():
             line = grid[number - 1] if 0 < number <= len(grid) else []  # grid[0] is Excel row 1

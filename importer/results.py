@@ -114,7 +114,10 @@ def write_results(
     # A written-back workbook imported again carries our columns: show this run's, once.
     keep = [i for i, h in enumerate(table.headers) if normalise_header(h) not in OWN_COLUMNS]
     headers = (*RESULT_HEADERS, *(table.headers[i] for i in keep))
-    rows = [(outcomes[row.number], tuple(row.values[i] for i in keep)) for row in table.rows]
+    if len(keep) == len(table.headers):  # the usual case: no copying 50,000 rows
+        rows = [(outcomes[row.number], row.values) for row in table.rows]
+    else:
+        rows = [(outcomes[row.number], tuple(row.values[i] for i in keep)) for row in table.rows]
     if path.suffix.lower() == ".csv":
         _atomically(path, lambda temp: _write_csv(temp, headers, rows))
     else:
