@@ -18,7 +18,14 @@ from importer.table import CellValue
 def read_rows(workbook: Any, sheet: str, most: int) -> list[list[CellValue]]:
     """At most ``most`` rows of ``sheet``, from Excel's row 1 (no leading rows skipped)."""
     rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=most)
-    return [[_cell(value) for value in row] for row in rows]
+    # Text, most of a sheet, is judged in line; only the other cells pay for a call.
+    return [
+        [
+            (value if value.strip() else None) if value.__class__ is str else _cell(value)
+            for value in row
+        ]
+        for row in rows
+    ]
 
 
 def _cell(value: object) -> CellValue:

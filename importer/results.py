@@ -30,7 +30,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from importer.columns import OWN_COLUMNS, normalise_header
 from importer.errors import UsageError
 from importer.loader import CellValue, Table
-from importer.xlsxrows import Styles, column_letters, splice_rows, status_cell, value_cell
+from importer.xlsxrows import Styles, column_letters, row_cells, splice_rows, status_cell
 
 
 class Status(StrEnum):
@@ -241,17 +241,13 @@ def _write_xlsx(
 def _rows_xml(
     rows: Rows, letters: list[str], styles: Styles, statuses: dict[Status, int]
 ) -> Iterator[str]:
+    later = letters[2:]
     for number, (outcome, values) in enumerate(rows, start=2):
         at = str(number)
-        parts = [
-            f'<row r="{at}"><c r="A{at}"><v>{outcome.row}</v></c>',
-            status_cell(f"B{at}", outcome.status.value, statuses[outcome.status], styles),
-        ]
-        results = _result_values(outcome)
-        for letter, value in zip(letters[2:], (*results[2:], *values), strict=True):
-            parts.append(value_cell(letter + at, value, styles))
-        parts.append("</row>")
-        yield "".join(parts)
+        refs = [letter + at for letter in later]
+        status = status_cell(f"B{at}", outcome.status.value, statuses[outcome.status], styles)
+        cells = row_cells(refs, (*_result_values(outcome)[2:], *values), styles)
+        yield f'<row r="{at}"><c r="A{at}"><v>{outcome.row}</v></c>{status}{cells}</row>'
 
 
 def _write_summary(

@@ -282,10 +282,9 @@ def _add_refs(extent: _Extent, refs: list[tuple[bytes, bytes]]) -> None:
     if column > extent.columns:
         row = int(digits_seen[letters_seen.index(letters)])
         extent.add(row, column)
-    lowest = max(map(int, set(digits_seen)))
-    if lowest > extent.rows:
-        at = digits_seen.index(next(d for d in set(digits_seen) if int(d) == lowest))
-        extent.add(lowest, _column_number(letters_seen[at]))
+    digits = max(set(digits_seen), key=lambda text: (len(text.lstrip(b"0")), text.lstrip(b"0")))
+    if int(digits) > extent.rows:
+        extent.add(int(digits), _column_number(letters_seen[digits_seen.index(digits)]))
 
 
 def _column_number(letters: bytes) -> int:

@@ -59,7 +59,8 @@ def check_cells(where: str, grid: list[list[CellValue]], limits: Limits) -> None
 def check_row(where: str, number: int, row: Sequence[CellValue], limits: Limits) -> None:
     if len(row) > limits.max_columns:
         raise too_many_columns(where, number, len(row), limits)
-    longest = max((len(v) for v in row if isinstance(v, str)), default=0)
+    # A list, not a generator: this runs for every row of every sheet.
+    longest = max([len(v) for v in row if isinstance(v, str)], default=0)
     if longest <= limits.max_cell_chars:
         return
     column = next(

@@ -15,7 +15,7 @@ import math
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
@@ -87,6 +87,43 @@ def _text(ref: str, text: str, styles: Styles, style: int | None = None) -> str:
         clean = _escape(clean)
     shown = f' s="{style}"' if style else ""
     return f'<c r="{ref}"{shown} t="inlineStr"><is><t xml:space="preserve">{clean}</t></is></c>'
+
+
+def _int(ref: str, value: int, styles: Styles) -> str:
+    return f'<c r="{ref}"><v>{value}</v></c>'
+
+
+def _float(ref: str, value: float, styles: Styles) -> str:
+    if math.isfinite(value):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    return _text(ref, str(value), styles)
+
+
+def _datetime(ref: str, value: datetime.datetime, styles: Styles) -> str:
+    if value.tzinfo is not None:
+        return _text(ref, value.isoformat(), styles)
+    return f'<c r="{ref}" s="{styles.datetime}"><v>{serial(value)!r}</v></c>'
+
+
+# The writer for each exact type of the common cells; anything else (bools, subclasses, a time
+# with a zone) goes through value_cell.
+_WRITERS: dict[type, Callable[[str, Any, Styles], str]] = {
+    str: _text,
+    int: _int,
+    float: _float,
+    datetime.datetime: _datetime,
+}
+
+
+def row_cells(refs: list[str], values: Iterable[CellValue], styles: Styles) -> str:
+    """The cells of one row, ``refs`` giving each its place ("C5")."""
+    writers = _WRITERS
+    return "".join(
+        [
+            "" if value is None else writers.get(value.__class__, value_cell)(ref, value, styles)
+            for ref, value in zip(refs, values, strict=True)
+        ]
+    )
 
 
 def _escape(text: str) -> str:
