@@ -82,6 +82,8 @@ def show(value: Cell) -> str:
 
 def _round_to_second(moment: datetime) -> datetime:
     # Excel stores times as fractions of a day: 13:00 often comes back as 12:59:59.99999.
+    if not moment.microsecond:
+        return moment  # most cells: nothing to round (and this runs for every time)
     return (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
 
 

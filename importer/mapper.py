@@ -101,8 +101,11 @@ class _Row:
 
     def raw(self, field: str) -> Cell:
         index = self.cols.fields.get(field)
+        if index is None:
+            return None
+        value = self.values[index]
         # "#REF!" is what Excel shows, not the cell's value: to the checks the cell is empty.
-        return None if index is None or self.unknown(field) else self.values[index]
+        return None if isinstance(value, ExcelError) else value
 
     def fail(self, field: str, message: str, severity: Severity = "error") -> None:
         if self.unknown(field):
