@@ -30,7 +30,14 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from importer.columns import OWN_COLUMNS, normalise_header
 from importer.errors import UsageError
 from importer.loader import CellValue, Table
-from importer.xlsxrows import Styles, column_letters, row_cells, splice_rows, status_cell
+from importer.xlsxrows import (
+    FORMULA_PREFIXES,
+    Styles,
+    column_letters,
+    row_cells,
+    splice_rows,
+    status_cell,
+)
 
 
 class Status(StrEnum):
@@ -73,8 +80,6 @@ STATUS_COLOURS = {
     Status.SKIPPED: ("FFEB9C", "7F6000"),
     Status.PLANNED: ("DDEBF7", "1F4E78"),
 }
-# What Excel, LibreOffice and Google Sheets start a formula (or DDE payload) with.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MESSAGE_COLUMN = RESULT_HEADERS.index("Message")
 WIDTH_SAMPLE_ROWS = 200
 MIN_WIDTH, MAX_WIDTH, MAX_MESSAGE_WIDTH = 8, 50, 80

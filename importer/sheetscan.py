@@ -14,6 +14,7 @@ times more per cell, and only the cell positions matter here.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import zipfile
@@ -83,12 +84,21 @@ def check_xlsx_sheet(path: Path, sheet: str, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             member = _sheet_member(archive, sheet)
-            if member is None:
-                return  # the reader will say what is wrong with the workbook
-            extent = _scan_xlsx(archive, member)
+            # Not found by name (an odd workbook): every sheet is scanned rather than none.
+            members = [member] if member else _all_sheets(archive)
+            extents = [_scan_xlsx(archive, name) for name in members]
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
         return  # damaged: the reader's own error message covers it
-    _judge(f'{path.name}, sheet "{sheet}"', extent, limits)
+    for extent in extents:
+        _judge(f'{path.name}, sheet "{sheet}"', extent, limits)
+
+
+def _all_sheets(archive: zipfile.ZipFile) -> list[str]:
+    return [
+        name
+        for name in archive.namelist()
+        if name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2
+    ]
 
 
 def check_ods(path: Path, limits: Limits) -> None:
@@ -164,7 +174,7 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
     relation = None
     for match in _SHEET_ENTRY.finditer(archive.read("xl/workbook.xml")):
         attributes = _attributes(match.group(1))
-        if attributes.get(b"name", b"").decode("utf-8", "replace") == _xml_text(sheet):
+        if html.unescape(attributes.get(b"name", b"").decode("utf-8", "replace")) == sheet:
             relation = attributes.get(b"id")
             break
     if relation is None:
@@ -177,12 +187,6 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
                 return target.lstrip("/")
             return posixpath.normpath(posixpath.join("xl", target))
     return None
-
-
-def _xml_text(name: str) -> str:
-    return (
-        name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
 
 
 def _scan_xlsx(archive: zipfile.ZipFile, member: str) -> _Extent:

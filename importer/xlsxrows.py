@@ -26,6 +26,7 @@ from importer.table import CellValue
 # Excel's serial number of a date or time (with the 1900 leap-year quirk); untyped upstream.
 serial = cast(Callable[[datetime.datetime | datetime.date | datetime.time], float], to_excel)
 BATCH = 1000  # rows per piece written into the zip
+# What Excel, LibreOffice and Google Sheets start a formula (or DDE payload) with.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

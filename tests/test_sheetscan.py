@@ -101,3 +101,16 @@ def test_an_ods_cell_repeated_with_content_counts_every_copy(tmp_path: Path) -> 
         'r.ods, sheet "Agenda": its cells reach from A1 to G4 (28 cells, more than the 27 this '
         "importer reads), because of what is in cell F4 (row 4, column F)."
     )
+
+
+def test_a_sheet_name_written_with_character_references_is_still_found(tmp_path: Path) -> None:
+    path = write_raw_xlsx(tmp_path / "w.xlsx", {"Agenda": _agenda({"ZZ900": "far"})})
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'"Agenda"', b'"&#65;genda"')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert _error(path, Limits(max_sheet_cells=1000)).startswith(
+        'w.xlsx, sheet "Agenda": its cells reach from A1 to ZZ900 (631,800 cells,'
+    )
