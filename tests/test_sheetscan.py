@@ -114,3 +114,20 @@ def test_a_sheet_name_written_with_character_references_is_still_found(tmp_path:
     assert _error(path, Limits(max_sheet_cells=1000)).startswith(
         'w.xlsx, sheet "Agenda": its cells reach from A1 to ZZ900 (631,800 cells,'
     )
+
+
+def test_a_reader_panic_the_scan_did_not_foresee_is_one_plain_line(tmp_path: Path) -> None:
+    from importer.loader import _reading
+
+    class PanicException(BaseException):  # what pyo3 raises for a panic inside the reader
+        pass
+
+    with pytest.raises(InputFileError) as caught, _reading(tmp_path / "w.xlsx", ".xlsx", "Agenda"):
+        raise PanicException("seconds out of bounds")
+    assert caught.value.message == (
+        'w.xlsx, sheet "Agenda" could not be read: a cell holds a value the reader cannot '
+        "convert (such as a date far outside the years 1900 to 9999). Check the cells "
+        "formatted as dates or times, correct them, save and try again."
+    )
+    with pytest.raises(KeyboardInterrupt), _reading(tmp_path / "w.xlsx", ".xlsx", "Agenda"):
+        raise KeyboardInterrupt  # any other BaseException goes on untouched
