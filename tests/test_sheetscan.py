@@ -3,7 +3,8 @@
 The hostile corpus (test_hostile.py) holds the big cases; here: the cell limit exactly met and
 just passed, cells and rows without references (placed by counting), the sheet chosen by name
 (other sheets are not the reader's business), and an ods as LibreOffice saves it (trailing
-empty cells and rows repeated by the million) passing.
+empty cells and rows repeated by the million) passing; a reader panic the scan did not foresee;
+and the same cell limit on a text file, which has no XML to scan.
 """
 
 from __future__ import annotations
@@ -131,3 +132,16 @@ def test_a_reader_panic_the_scan_did_not_foresee_is_one_plain_line(tmp_path: Pat
     )
     with pytest.raises(KeyboardInterrupt), _reading(tmp_path / "w.xlsx", ".xlsx", "Agenda"):
         raise KeyboardInterrupt  # any other BaseException goes on untouched
+
+
+def test_a_text_file_with_too_many_cells_is_refused_at_the_row_that_passes_the_limit(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("Title,Start" + "," * 8 + "\n" + ("x,09:00" + "," * 8 + "\n") * 5)
+    assert len(load_table(path, limits=Limits(max_sheet_cells=60)).rows) == 5  # 6 rows × 10
+    assert _error(path, Limits(max_sheet_cells=59)) == (
+        "wide.csv: by row 6 its rows hold more than 59 cells in all, the most this importer "
+        "reads. Delete the empty columns to the right of the agenda (or split it into smaller "
+        "files), then try again."
+    )
