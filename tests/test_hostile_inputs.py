@@ -23,14 +23,17 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from importer.columns import is_known_header
 from importer.config import MappingOptions, Secret
 from importer.console import TextLines
 from importer.loader import load_table
 from importer.mapper import map_rows
+from importer.results import Outcome, Status
 from importer.runner import ImportRequest, run_import
-from importer.workbook import write_checked
+from importer.workbook import write_back, write_checked
 from tests.conftest import SandboxHandle
 from tests.loader_fixtures import write_raw_xlsx
 from tests.pipeline_helpers import HEADERS, settings_for, write_csv
@@ -199,3 +202,34 @@ def test_numbers_dates_and_durations_past_reason_are_row_errors(tmp_path: Path) 
         'Row 5, column "Date": "1/1/1" has a year of 1 digit. Write it like 2026-06-10.',
         'Row 2, column "Duration": "1:99" is not a duration. Write the minutes, like 45, or 1:30.',
     ]
+
+
+def test_a_far_cell_under_the_limit_never_fills_in_the_used_range_of_the_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # openpyxl's iter_rows creates every cell of the used range: with one cell in column ALL
+    # (1,000) of a 2,000-row sheet that was 2 million cells, 10 s and 750 MB for the copy.
+    cells: dict[str, object] = {"A1": "Title", "B1": "Start", "ALL300": "far"}
+    cells |= {f"A{n}": f"Talk {n}" for n in range(2, 300)}
+    cells |= {f"B{n}": "2026-06-10 09:00" if n % 2 else "soon" for n in range(2, 300)}
+    agenda = write_raw_xlsx(tmp_path / "far.xlsx", {"Agenda": cells})  # type: ignore[dict-item]
+    table = load_table(agenda, header_score=is_known_header)
+    mapped = map_rows(table, MappingOptions(), timezone="UTC")
+    assert mapped.errors  # the "soon" rows: the checked copy has something to mark
+    outcomes = {
+        row.number: Outcome(row.number, Status.PLANNED, message="Would create.")
+        for row in table.rows
+    }
+    made: list[tuple[int, int]] = []
+    real_cell = Worksheet.cell
+
+    def counted(self: Worksheet, row: int, column: int, value: object = None) -> object:
+        made.append((row, column))
+        return real_cell(self, row, column, value)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Worksheet, "cell", counted)
+    write_checked(table, mapped.problems, tmp_path / "far.checked.xlsx")
+    write_back(table, outcomes, tmp_path / "far.imported.xlsx")
+    # The cells it reads and writes (a few per row, and the header row across its 1,000
+    # columns), never the 300,000 of the used range.
+    assert 0 < len(made) < 20 * len(table.rows), len(made)
