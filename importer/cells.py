@@ -82,6 +82,8 @@ def show(value: Cell) -> str:
 
 def _round_to_second(moment: datetime) -> datetime:
     # Excel stores times as fractions of a day: 13:00 often comes back as 12:59:59.99999.
+    if not moment.microsecond:
+        return moment  # most cells: nothing to round (and this runs for every time)
     return (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
 
 
@@ -161,7 +163,13 @@ def infer_date_order(texts: list[str]) -> DateOrder | None:
     return None
 
 
-def _year(number: int) -> int:
+def _year(number: int, written: str = "", text: str = "") -> int:
+    """Two digits are this century's; a year of one or three digits is a typo, never a guess."""
+    if len(written) in (1, 3):
+        raise CellError(
+            f'"{text}" has a year of {len(written)} digit{"s" if len(written) > 1 else ""}. '
+            f"{DATE_HINT}"
+        )
     return number + 2000 if number < 100 else number
 
 
@@ -187,6 +195,7 @@ def _date_from_text(text: str, order: DateOrder | None) -> date:
     parts = numeric_date_parts(clean)
     if parts is not None:
         a, b, c = parts
+        first, _, last = _NUMERIC_DATE_RE.match(clean).groups()  # type: ignore[union-attr]
         if a > 31:  # 2026/06/10: year first, whatever the order setting says
             return _make_date(a, b, c, clean)
         if order is None and a != b and a <= 12 and b <= 12:
@@ -195,10 +204,10 @@ def _date_from_text(text: str, order: DateOrder | None) -> date:
                 "Write it like 2026-06-10, or set the date order with --date-order dmy or mdy."
             )
         if order == "mdy" or (order is None and b > 12):
-            return _make_date(_year(c), a, b, clean)
+            return _make_date(_year(c, last, clean), a, b, clean)
         if order == "ymd":
-            return _make_date(_year(a), b, c, clean)
-        return _make_date(_year(c), b, a, clean)
+            return _make_date(_year(a, first, clean), b, c, clean)
+        return _make_date(_year(c, last, clean), b, a, clean)
     words = re.findall(r"[a-z]+|\d+", _WEEKDAYS.sub(" ", clean.lower()))
     months = [w for w in words if w in _MONTHS]
     numbers = [int(w) for w in words if w.isdigit()]
@@ -298,7 +307,7 @@ def _duration(value: Cell) -> timedelta:
         result = timedelta(minutes=float(value))
     elif isinstance(value, str):
         text = value.strip().lower().replace(" ", "")
-        hm = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+        hm = re.fullmatch(r"(\d{1,2}):([0-5]\d)", text)  # "1:99" is no duration
         plain = re.fullmatch(r"\d+(?:[.,]\d+)?", text)
         match = _DURATION_RE.match(text)
         if hm:
@@ -313,6 +322,10 @@ def _duration(value: Cell) -> timedelta:
     else:
         raise CellError(f'"{show(value)}" is not a duration. Write the minutes, like 45, or 1:30.')
     return result
+
+
+# No room seats more; a bigger number is a typo or a pasted ID, and would not stay exact.
+MAX_WHOLE_NUMBER = 1_000_000
 
 
 def parse_whole_number(value: Cell) -> int:
@@ -332,4 +345,12 @@ def parse_whole_number(value: Cell) -> int:
         raise CellError(f'"{show(value)}" is not a whole number. Write a number like 120.')
     if number < 0:
         raise CellError(f'"{show(value)}" is below 0. Write 0 or more, or leave it empty.')
+    if number > MAX_WHOLE_NUMBER:
+        shown = show(value) if isinstance(value, str) or number < 1e15 else f"{number:.6g}"
+        raise CellError(
+            f'"{shown}" is more than {MAX_WHOLE_NUMBER:,}, the most this importer sends. '
+            "Check the number (a capacity is a count of seats)."
+        )
+    if isinstance(value, str) and re.fullmatch(r"\d+", text):
+        return int(text)  # exact: a float would round a long number
     return int(number)

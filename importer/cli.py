@@ -269,10 +269,15 @@ def validate(agenda: Path | str | None, config: Path | None, sandbox: bool, **fl
     No API key is needed; with --event and ZUDDL_API_KEY set, location names and parents
     are also checked against the event.
     """
-    from importer import console
     from importer.config import load_settings
+    from importer.filetype import check_present
 
     settings = load_settings(config).with_overrides(**flags)
+    target = agenda or settings.agenda
+    if isinstance(target, Path):  # a missing file is answered before the heavy imports
+        check_present(target)
+    from importer import console
+
     if sandbox:
         from importer.embedded import embedded_sandbox
 

@@ -47,6 +47,7 @@ class Secret:
     __slots__ = ("_value",)
 
     def __init__(self, value: str) -> None:
+        check_key_characters(value)
         self._value = value
 
     def reveal(self) -> str:
@@ -60,6 +61,20 @@ class Secret:
 
     def __bool__(self) -> bool:
         return bool(self._value)
+
+
+def check_key_characters(value: str) -> None:
+    """Refuse a key no HTTP header can carry (a pasted line break, a typographic quote), at
+    once, instead of an internal error or six retries; the message never shows the key."""
+    for position, char in enumerate(value, start=1):
+        if not "!" <= char <= "~":
+            kind = {"\n": "a line break", "\r": "a line break", "\t": "a tab", " ": "a space"}
+            what = kind.get(char, "a control character" if char < " " else "a non-ASCII character")
+            raise UsageError(
+                f"The API key contains {what} (character {position} of {len(value)}), which "
+                "no Zuddl API key has. Copy the key again from Zuddl, exactly as shown, and try "
+                "again."
+            )
 
 
 @dataclass(frozen=True)

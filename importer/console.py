@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -102,10 +103,19 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+# Characters that would end or bend a line of a text log: a value from a sheet holding one
+# could forge a line (a "summary ... exit_code=0" of its own). Written as escapes instead.
+_LINE_BREAKERS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _one_line(value: object) -> str:
+    return _LINE_BREAKERS.sub(lambda found: repr(found.group())[1:-1], str(value))
+
+
 class TextLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data = getattr(record, "data", {})
-        details = " ".join(f"{k}={v}" for k, v in data.items())
+        details = " ".join(f"{k}={_one_line(v)}" for k, v in data.items())
         when = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%d %H:%M:%S")
         run = getattr(record, "run", "")
         return (
@@ -325,6 +335,11 @@ def validate_and_report(agenda: Path | str | None, settings: Settings, key: Secr
     if reshaped(table):  # a grid, several sheets, JSON: no cells of the file to mark
         click.echo(RESHAPED.format(name=table.path.name, what="a checked copy"))
         return 1 if errors else 0
+    if not plan.problems:
+        # Nothing to mark: a copy of a clean workbook would only cost time (most of a
+        # validation of a big file) and disk.
+        click.echo("No checked copy written: there is nothing to mark.")
+        return 0
     out = write_checked(table, plan.problems, out_path)
     click.echo(
         f"Checked copy: {out} (bad cells are red with a comment saying how to fix them; "

@@ -55,6 +55,28 @@ SAVE_AGAIN = 'save it again as "Excel Workbook (.xlsx)" or as CSV, then try agai
 
 
 def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+    size = check_present(path)
+    suffix = path.suffix.lower()
+    check_file_size(path, size, limits)
+    kind = _sniff(path, limits)
+    if kind == "encrypted":
+        raise password_protected(path)
+    if kind not in ACCEPTED.get(suffix, "text").split():
+        raise not_what_it_says(path, suffix, kind)
+    if suffix in ZIP_SUFFIXES:
+        try:
+            check_zip_contents(path, limits, lambda: damaged(path, suffix))
+        except OSError as exc:
+            raise cannot_open(path, exc) from exc
+    return suffix
+
+
+def check_present(path: Path) -> int:
+    """The file's size, once it is known to be there, of a supported type and not empty.
+
+    Cheap on purpose (no reader, no heavy import): the command line calls it first, so a
+    mistyped name is answered before pandas has even loaded.
+    """
     name, suffix = path.name, path.suffix.lower()
     try:
         if path.is_dir():
@@ -84,18 +106,7 @@ def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
             f"{name} is empty (0 bytes). Check that you chose the right file and that it was "
             "saved completely."
         )
-    check_file_size(path, size, limits)
-    kind = _sniff(path, limits)
-    if kind == "encrypted":
-        raise password_protected(path)
-    if kind not in ACCEPTED.get(suffix, "text").split():
-        raise not_what_it_says(path, suffix, kind)
-    if suffix in ZIP_SUFFIXES:
-        try:
-            check_zip_contents(path, limits, lambda: damaged(path, suffix))
-        except OSError as exc:
-            raise cannot_open(path, exc) from exc
-    return suffix
+    return size
 
 
 def not_what_it_says(path: Path, suffix: str, kind: str) -> InputFileError:

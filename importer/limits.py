@@ -54,6 +54,10 @@ class Limits:
     # sheet of blank formatted cells) may shrink several hundred times and harm nobody.
     zip_ratio_from_bytes: int = 10 * MB
     max_zip_entries: int = 10_000  # parts (files) inside an xlsx/xlsm/ods
+    # Cells from A1 to the last filled-in cell of a sheet: the reader builds all of them (100,000
+    # sessions of 20 columns fit; one stray cell at XFD2000 does not).
+    max_sheet_cells: int = 2_000_000
+    max_columns: int = 16_384  # columns in a row: Excel's own limit (XFD)
 
 
 DEFAULT_LIMITS = Limits()
@@ -88,6 +92,22 @@ def too_many_rows(where: str, limits: Limits) -> InputFileError:
         f"{where} has more than {limits.max_rows:,} rows of sessions, the most one import "
         f"takes. Split it into files of at most {limits.max_rows:,} rows and import them one "
         "after the other."
+    )
+
+
+def too_many_columns(where: str, row: int, columns: int, limits: Limits) -> InputFileError:
+    return InputFileError(
+        f"{where}: row {row:,} has {columns:,} columns, more than the {limits.max_columns:,} "
+        "a spreadsheet can hold (Excel's own limit), so this is not an agenda. Check that you "
+        "chose the right file and that its columns are separated by the right character."
+    )
+
+
+def too_many_cells(where: str, row: int, limits: Limits) -> InputFileError:
+    return InputFileError(
+        f"{where}: by row {row:,} its rows hold more than {limits.max_sheet_cells:,} cells in "
+        "all, the most this importer reads. Delete the empty columns to the right of the "
+        "agenda (or split it into smaller files), then try again."
     )
 
 

@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from importer.calaminerows import read_rows
 from importer.errors import InputFileError
 from importer.excelerrors import ExcelError, find_error_cells
 from importer.filetype import (
@@ -39,6 +40,7 @@ from importer.limits import (
     Limits,
     too_many_rows,
 )
+from importer.sheetscan import check_ods, check_xlsx_sheet, is_reader_panic, reader_panic
 from importer.table import (
     HEADER_SEARCH_ROWS,
     CellValue,
@@ -58,6 +60,8 @@ def list_sheets(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> tuple[str, ..
     suffix = check_file(path, limits)
     if suffix in TEXT_SUFFIXES:
         return ()
+    if suffix == ".ods":  # the reader unpacks every sheet of an ods when it opens the file
+        check_ods(path, limits)
     with _reading(path, suffix), pd.ExcelFile(path, engine="calamine") as book:
         return tuple(str(name) for name in book.sheet_names)
 
@@ -112,7 +116,12 @@ def _reading(path: Path, suffix: str, sheet: str | None = None) -> Iterator[None
             yield
     except InputFileError:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        # The reader's Rust panics (an impossible date, say) arrive as a BaseException.
+        if is_reader_panic(exc):
+            raise reader_panic(path, sheet) from exc
+        if not isinstance(exc, Exception):
+            raise
         text = str(exc).lower()
         encrypted = zip_member_contains(path, "META-INF/manifest.xml", (b"encryption-data",))
         if "password" in text or "encrypt" in text or encrypted:
@@ -134,6 +143,8 @@ def _read_workbook(
             f"{path.name} is {EXPECTED[suffix]}, which the openpyxl reader cannot open (it "
             "reads only .xlsx and .xlsm files). Use the default reader instead."
         )
+    if suffix == ".ods":
+        check_ods(path, limits)
     with _reading(path, suffix), pd.ExcelFile(path, engine=engine) as book:
         names = tuple(str(name) for name in book.sheet_names)
         # openpyxl opens Strict Open XML workbooks as having no sheets at all, without an error.
@@ -145,16 +156,21 @@ def _read_workbook(
                 "agenda is there, and " + SAVE_AGAIN
             )
         chosen = _pick_sheet(path, names, sheet)
+        if suffix in (".xlsx", ".xlsm"):  # before the reader builds the sheet's whole grid
+            check_xlsx_sheet(path, chosen, limits)
         # Rows past the limit (and room for title, header and blank rows) are never converted.
         most = limits.max_rows + ROW_ALLOWANCE
         with _reading(path, suffix, chosen):
-            frame = book.parse(
-                chosen, header=None, dtype=object, keep_default_na=False, nrows=most + 1
-            )
-            cells = frame.to_numpy(dtype=object).tolist()
-    if len(cells) > most:
+            if engine == "calamine":  # straight from calamine: pandas would convert twice
+                grid = read_rows(book.book, chosen, most + 1)
+            else:
+                frame = book.parse(
+                    chosen, header=None, dtype=object, keep_default_na=False, nrows=most + 1
+                )
+                cells = frame.to_numpy(dtype=object).tolist()
+                grid = [[_clean(value) for value in row] for row in cells]
+    if len(grid) > most:
         raise too_many_rows(f'{path.name}, sheet "{chosen}"', limits)
-    grid = [[_clean(value) for value in row] for row in cells]
     if suffix in (".xlsx", ".xlsm"):  # both readers turn #REF! and the like into empty cells
         for (number, column), code in find_error_cells(path, chosen).items():
             line = grid[number - 1] if 0 < number <= len(grid) else []  # grid[0] is Excel row 1

@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import io
 import math
 import secrets
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -29,6 +30,14 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from importer.columns import RESULT_COLUMNS, normalise_header
 from importer.errors import UsageError
 from importer.loader import CellValue, Table
+from importer.xlsxrows import (
+    FORMULA_PREFIXES,
+    Styles,
+    column_letters,
+    row_cells,
+    splice_rows,
+    status_cell,
+)
 
 
 class Status(StrEnum):
@@ -71,8 +80,6 @@ STATUS_COLOURS = {
     Status.SKIPPED: ("FFEB9C", "7F6000"),
     Status.PLANNED: ("DDEBF7", "1F4E78"),
 }
-# What Excel, LibreOffice and Google Sheets start a formula (or DDE payload) with.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MESSAGE_COLUMN = RESULT_HEADERS.index("Message")
 WIDTH_SAMPLE_ROWS = 200
 MIN_WIDTH, MAX_WIDTH, MAX_MESSAGE_WIDTH = 8, 50, 80
@@ -111,6 +118,19 @@ def default_results_path(agenda: Path) -> Path:
     return agenda.with_name(f"{agenda.stem}.results.xlsx")
 
 
+def check_results_path(agenda: Path, results: Path) -> None:
+    """Refuse results that would overwrite the agenda itself (``--results agenda.xlsx``)."""
+    same = agenda.resolve() == results.resolve()
+    with contextlib.suppress(OSError):
+        same = same or results.samefile(agenda)
+    if same:
+        raise UsageError(
+            f"--results names the agenda itself ({agenda.name}): writing the results would "
+            f"replace it. Choose another file, such as {default_results_path(agenda).name}, or "
+            "leave --results out."
+        )
+
+
 def write_results(
     path: Path,
     table: Table,
@@ -127,7 +147,10 @@ def write_results(
     # A written-back workbook imported again carries our columns: show this run's, once.
     keep = [i for i, h in enumerate(table.headers) if normalise_header(h) not in RESULT_COLUMNS]
     headers = (*RESULT_HEADERS, *(table.headers[i] for i in keep))
-    rows = [(outcomes[row.number], tuple(row.values[i] for i in keep)) for row in table.rows]
+    if len(keep) == len(table.headers):  # the usual case: no copying 50,000 rows
+        rows = [(outcomes[row.number], row.values) for row in table.rows]
+    else:
+        rows = [(outcomes[row.number], tuple(row.values[i] for i in keep)) for row in table.rows]
     extra = _absent_rows(absent)
     if path.suffix.lower() == ".csv":
         _atomically(path, lambda temp: _write_csv(temp, headers, rows))
@@ -208,7 +231,7 @@ def _write_plain_csv(temp: Path, headers: tuple[str, ...], rows: list[tuple[str,
 def _csv_text(value: CellValue) -> str:
     if isinstance(value, str):
         # A visible quote is the only defence CSV has: Excel hides nothing in a text file.
-        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+        return "'" + value if looks_like_formula(value) else value
     return _display(value)
 
 
@@ -241,7 +264,8 @@ def _write_xlsx(
     written: datetime.datetime,
     absent: Sequence[tuple[str, ...]] = (),
 ) -> None:
-    # write_only streams rows to disk: 50,000 rows stay fast and small in memory.
+    # openpyxl writes the frame (header, widths, filter, styles, the summary); the rows' XML is
+    # written directly (importer/xlsxrows.py), which is several times faster for big sheets.
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Results")
     cells = _CellMaker(sheet)
@@ -250,23 +274,30 @@ def _write_xlsx(
     last = f"{get_column_letter(len(headers))}{len(rows) + 1}"
     sheet.auto_filter.ref = f"A1:{last}"
     sheet.append([cells.header(header) for header in headers])
-    for outcome, values in rows:
-        results = _result_values(outcome)
-        sheet.append(
-            [
-                results[0],
-                cells.status(outcome.status),
-                *(cells.value(value) for value in results[2:]),
-                *(cells.value(value) for value in values),
-            ]
-        )
     _write_summary(book.create_sheet("Summary"), cells, table, rows, written)
     if absent:
         other = book.create_sheet("Not in the sheet")
         other.append([cells.header(h) for h in ABSENT_HEADERS])
         for values in absent:
             other.append([cells.text(v) for v in values])
-    book.save(temp)
+    styles, statuses = cells.style_ids(book)
+    saved = io.BytesIO()
+    book.save(saved)
+    letters = column_letters(len(headers))
+    xml_rows = _rows_xml(rows, letters, styles, statuses)
+    splice_rows(saved.getvalue(), "xl/worksheets/sheet1.xml", xml_rows, temp)
+
+
+def _rows_xml(
+    rows: Rows, letters: list[str], styles: Styles, statuses: dict[Status, int]
+) -> Iterator[str]:
+    later = letters[2:]
+    for number, (outcome, values) in enumerate(rows, start=2):
+        at = str(number)
+        refs = [letter + at for letter in later]
+        status = status_cell(f"B{at}", outcome.status.value, statuses[outcome.status], styles)
+        cells = row_cells(refs, (*_result_values(outcome)[2:], *values), styles)
+        yield f'<row r="{at}"><c r="A{at}"><v>{outcome.row}</v></c>{status}{cells}</row>'
 
 
 def _write_summary(
@@ -333,15 +364,29 @@ class _CellMaker:
         style: StyleArray = prototype._style  # type: ignore[attr-defined]  # not in the stubs
         return style
 
+    def style_ids(self, book: Workbook) -> tuple[Styles, dict[Status, int]]:
+        """The numbers the workbook's stylesheet gives these styles, for rows written as XML."""
+        registry = book._cell_styles  # type: ignore[attr-defined]  # not in the stubs
+        formats = {fmt: registry.add(style) for fmt, style in self.formats.items()}
+        styles = Styles(
+            registry.add(self.plain[False] or StyleArray()),  # a cell with no style set
+            registry.add(self.plain[True]),
+            formats,
+            XLSX_DATETIME,
+            XLSX_DATE,
+            XLSX_TIME,
+        )
+        return styles, {status: registry.add(style) for status, style in self.statuses.items()}
+
     def header(self, text: str) -> Cell:
-        return self.text(text, self.bold[text.startswith(FORMULA_PREFIXES)])
+        return self.text(text, self.bold[looks_like_formula(text)])
 
     def status(self, status: Status) -> Cell:
         return self.text(status.value, self.statuses[status])
 
     def text(self, text: str, style: StyleArray | None = None) -> Cell:
         if style is None:
-            style = self.plain[text.startswith(FORMULA_PREFIXES)]
+            style = self.plain[looks_like_formula(text)]
         cell = Cell(self.sheet, 1, 1, _clean(text), style)
         # openpyxl would store "=..." as a formula and "#N/A" as an error: force plain text.
         cell.data_type = "s"
@@ -349,7 +394,7 @@ class _CellMaker:
 
     def value(self, value: CellValue) -> CellValue | Cell:
         match value:
-            case str() if value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES:
+            case str() if looks_like_formula(value) or _clean(value) in ERROR_CODES:
                 return self.text(value)
             case str():
                 return _clean(value)
@@ -374,6 +419,15 @@ class _CellMaker:
 def _clean(text: str) -> str:
     # Control characters (other than tab and line breaks) make the xlsx unreadable to Excel.
     return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would run ``text`` as a formula once it is written.
+
+    Judged on the text as written: the control characters dropped on the way would otherwise
+    hide a formula ("\x01=HYPERLINK(...)" is written as "=HYPERLINK(...)").
+    """
+    return _clean(text).startswith(FORMULA_PREFIXES)
 
 
 def _set_widths(sheet: WriteOnlyWorksheet, headers: tuple[str, ...], rows: Rows) -> None:

@@ -36,7 +36,7 @@ from importer.lock import event_lock
 from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.outcomes import before_sending, row_warnings
 from importer.plan import Plan, build_plan, held_fields
-from importer.results import Absent, Outcome, Status, write_results
+from importer.results import Absent, Outcome, Status, check_results_path, write_results
 from importer.sending import Sending, duplicates
 
 log = logging.getLogger("zuddl_import")
@@ -136,6 +136,7 @@ async def _run_import(request: ImportRequest) -> ImportReport:
     if request.on_source is not None:
         request.on_source(source)
     agenda, results_path = source.path, source.results
+    check_results_path(agenda, results_path)  # before anything is read, sent or written
     table = read_agenda(agenda, settings)  # its shapes: importer.agenda
     if request.write_back and reshaped(table):
         raise UsageError(RESHAPED.format(name=agenda.name, what="--write-back's status columns"))

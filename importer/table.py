@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
-from importer.limits import Limits, cell_too_long
+from importer.limits import Limits, cell_too_long, too_many_columns
 
 # The header is among the first this many filled-in rows (title rows above it are skipped).
 HEADER_SEARCH_ROWS = 30
@@ -71,7 +71,10 @@ def check_cells(where: str, grid: list[list[CellValue]], limits: Limits) -> None
 
 
 def check_row(where: str, number: int, row: Sequence[CellValue], limits: Limits) -> None:
-    longest = max((len(v) for v in row if isinstance(v, str)), default=0)
+    if len(row) > limits.max_columns:
+        raise too_many_columns(where, number, len(row), limits)
+    # A list, not a generator: this runs for every row of every sheet.
+    longest = max([len(v) for v in row if isinstance(v, str)], default=0)
     if longest <= limits.max_cell_chars:
         return
     column = next(

@@ -11,7 +11,14 @@ from pathlib import Path
 
 from importer.errors import InputFileError
 from importer.filetype import BOMS, cannot_open, not_what_it_says
-from importer.limits import DEFAULT_LIMITS, Limits, read_text_bytes, too_many_rows
+from importer.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    read_text_bytes,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+)
 from importer.table import HEADER_SEARCH_ROWS, CellValue, check_row
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -54,9 +61,14 @@ def read_text(
     grid: list[list[CellValue]] = []
     # The header is among the first HEADER_SEARCH_ROWS filled-in rows: beyond this many filled
     # rows there are certainly too many sessions, and reading on would only fill memory.
-    most_filled, filled = limits.max_rows + HEADER_SEARCH_ROWS, 0
+    most_filled, filled, cells = limits.max_rows + HEADER_SEARCH_ROWS, 0, 0
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(record) > limits.max_columns:
+                raise too_many_columns(name, len(grid) + 1, len(record), limits)
+            cells += len(record)
+            if cells > limits.max_sheet_cells:
+                raise too_many_cells(name, len(grid) + 1, limits)
             row: list[CellValue] = [cell if cell.strip() else None for cell in record]
             grid.append(row)
             if any(row):  # a kept cell is never empty

@@ -23,6 +23,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
+from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -30,7 +31,6 @@ from importer.columns import normalise_header
 from importer.loader import CellValue, Table
 from importer.mapper import Problem
 from importer.results import (
-    FORMULA_PREFIXES,
     STATUS_COLOURS,
     XLSX_DATE,
     XLSX_DATETIME,
@@ -39,6 +39,7 @@ from importer.results import (
     Status,
     _atomically,
     _clean,
+    looks_like_formula,
 )
 
 AUTHOR = "Zuddl session importer"
@@ -143,6 +144,8 @@ def _open_copy(table: Table, out: Path) -> tuple[Workbook, Worksheet]:
             book = None
         if book is not None and table.sheet in book.sheetnames:
             # openpyxl keeps formulas but not their last values: have Excel work them out.
+            if book.calculation is None:  # a workbook saved without calculation settings
+                book.calculation = CalcProperties()
             book.calculation.fullCalcOnLoad = True
             return book, book[table.sheet]
     return _rebuild(table)
@@ -196,7 +199,7 @@ def _put_text(cell: Cell, text: str | None) -> None:
         cell.value = None
         return
     cell.value = _clean(text)
-    risky = text.startswith(FORMULA_PREFIXES) or text in ERROR_CODES
+    risky = looks_like_formula(text) or cell.value in ERROR_CODES
     if risky:
         cell.data_type = "s"
     # quotePrefix is what Excel records for text typed as '=1; cleared again for safe text so an
@@ -248,16 +251,15 @@ def _comment(text: str) -> Comment:
 def _clear_old_marks(book: Workbook, sheet: Worksheet) -> None:
     """Undo an earlier check's marks, for people who check the checked copy again."""
     ours = {colour for colour, _ in SEVERITY_COLOURS.values()}
-    for row in sheet.iter_rows():
-        for cell in row:
-            if not isinstance(cell, Cell) or cell.comment is None:
-                continue
-            if cell.comment.author != AUTHOR:
-                continue
-            _, _, earlier = cell.comment.text.partition(EARLIER_NOTE)
-            cell.comment = Comment(earlier, "") if earlier else None
-            if str(cell.fill.fgColor.rgb)[-6:] in ours:
-                cell.fill = PatternFill()
+    for cell in _existing_cells(sheet):
+        if not isinstance(cell, Cell) or cell.comment is None:
+            continue
+        if cell.comment.author != AUTHOR:
+            continue
+        _, _, earlier = cell.comment.text.partition(EARLIER_NOTE)
+        cell.comment = Comment(earlier, "") if earlier else None
+        if str(cell.fill.fgColor.rgb)[-6:] in ours:
+            cell.fill = PatternFill()
     for old in list(book.worksheets):
         if old is not sheet and old.title.startswith(PROBLEMS_SHEET):
             first = tuple(cell.value for cell in next(old.iter_rows(max_row=1), ()))
@@ -354,15 +356,25 @@ def _only_status_words(sheet: Worksheet, column: int, numbers: Sequence[int]) ->
 def _last_used_column(sheet: Worksheet, first_row: int, last_row: int) -> int:
     """The rightmost column with a value (or in a merged range) in these rows; at least 1."""
     last = 1
-    for values in sheet.iter_rows(min_row=first_row, max_row=last_row, values_only=True):
-        for index in range(len(values), 0, -1):
-            if values[index - 1] is not None:
-                last = max(last, index)
-                break
+    for (row, column), cell in _existing_cells_by_place(sheet):
+        if first_row <= row <= last_row and column > last and cell.value is not None:
+            last = column
     for merged in sheet.merged_cells.ranges:
         if merged.min_row <= last_row and merged.max_row >= first_row:
             last = max(last, merged.max_col)
     return last
+
+
+def _existing_cells_by_place(
+    sheet: Worksheet,
+) -> list[tuple[tuple[int, int], Cell | MergedCell]]:
+    """The cells the sheet holds, by (row, column). iter_rows would create every cell of the
+    used range: a sheet of 2,000 rows with one cell in column ALL made 2 million of them."""
+    return list(sheet._cells.items())
+
+
+def _existing_cells(sheet: Worksheet) -> list[Cell | MergedCell]:
+    return [cell for _, cell in _existing_cells_by_place(sheet)]
 
 
 def _widen_filter(sheet: Worksheet, header_row: int, last_column: int) -> None:

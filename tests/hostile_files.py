@@ -8,8 +8,10 @@ Big files are written in chunks (or made sparse with truncate), never built in m
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
+import re
 import struct
 import zipfile
 from collections.abc import Callable
@@ -30,7 +32,8 @@ class Hostile:
     name: str  # the file name in the corpus folder (its suffix is what the importer sees)
     what: str  # one line for the report
     build: Callable[[Path], None]
-    expect: str  # a piece of the one-line error message
+    expect: str  # a piece of the one-line error message (or all of it, with exact=True)
+    exact: bool = False
 
 
 def _workbook_bytes() -> bytes:
@@ -270,6 +273,100 @@ def ole_not_excel(path: Path) -> None:
     path.write_bytes(data)
 
 
+def _agenda_sheet(rows: int, extra: bytes = b"") -> bytes:
+    """Sheet XML of a small agenda with ``rows`` sessions, then ``extra`` rows."""
+    head = _xlsx_parts()[SHEET].partition(b"<sheetData>")[0]
+    head = re.sub(rb"<dimension[^>]*/>", b"", head)
+    body = [
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Title</t></is></c>'
+        b'<c r="B1" t="inlineStr"><is><t>Start</t></is></c></row>'
+    ]
+    for n in range(2, rows + 2):
+        body.append(
+            b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Talk %d</t></is></c>'
+            b'<c r="B%d" t="inlineStr"><is><t>2026-06-10 09:00</t></is></c></row>' % (n, n, n, n)
+        )
+    return head + b"<sheetData>" + b"".join(body) + extra + b"</sheetData></worksheet>"
+
+
+def far_cell(path: Path) -> None:
+    """A 5 KB workbook with one cell at XFD1048576: a grid of 17 billion cells for the reader."""
+    stray = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    _write_zip(path, _xlsx_parts(_agenda_sheet(3, stray)))
+
+
+def wide_stray(path: Path) -> None:
+    """2,000 sessions and one cell in column XFD: a grid of 33 million cells."""
+    sheet = _agenda_sheet(2000).replace(
+        b'<c r="B2001" t="inlineStr">', b'<c r="XFD2001"><v>1</v></c><c r="B2001" t="inlineStr">'
+    )
+    _write_zip(path, _xlsx_parts(sheet))
+
+
+def empty_rows(path: Path) -> None:
+    """A small agenda followed by a million empty <row/> elements (5 MB packed)."""
+    sheet = _agenda_sheet(3, b"<row/>" * 1_000_000)
+    _write_zip(path, _xlsx_parts(sheet))
+
+
+def impossible_date(path: Path) -> None:
+    """A date-formatted cell holding -1e13: the reader's date conversion panics."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Agenda"
+    sheet.append(["Title", "Date", "Start Time"])
+    sheet.append(["Keynote", dt.date(2026, 6, 10), "09:00"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts[SHEET] = re.sub(rb'(<c r="B2"[^>]*><v>)[^<]*', rb"\g<1>-10000000000000", parts[SHEET])
+    _write_zip(path, parts)
+
+
+ODS_CONTENT = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    b'<office:body><office:spreadsheet><table:table table:name="Agenda">%s'
+    b"</table:table></office:spreadsheet></office:body></office:document-content>"
+)
+ODS_MANIFEST = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    b'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type='
+    b'"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path='
+    b'"content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def write_ods(path: Path, rows: bytes) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("content.xml", ODS_CONTENT % rows)
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+
+
+def repeated_cells(path: Path) -> None:
+    """Under 1 KB: one row with a filled cell repeated 16,384 times, the row repeated 2,000."""
+    cell = (
+        b'<table:table-cell table:number-columns-repeated="16384" office:value-type="string">'
+        b"<text:p>x</text:p></table:table-cell>"
+    )
+    write_ods(
+        path, b'<table:table-row table:number-rows-repeated="2000">%s</table:table-row>' % cell
+    )
+
+
+def wide_csv(path: Path) -> None:
+    """18,279 columns: more than openpyxl (and Excel) can write in the results sheet."""
+    path.write_text(",".join(["Title", "Start"] + [f"c{n}" for n in range(18_277)]) + "\n")
+
+
 CORPUS: tuple[Hostile, ...] = (
     Hostile("zip_bomb.xlsx", "600 MB of zeros packed into ~600 KB", zip_bomb, "unpack"),
     Hostile("declared_bomb.xlsx", "a few KB claiming 4 GB", declared_bomb, "unpack to"),
@@ -300,6 +397,63 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("web_page.xls", "an HTML table named .xls", html_as_xls, "web page"),
     Hostile("huge_cell.csv", "one cell of 40,000 characters", huge_cell_csv, "characters"),
     Hostile("ole_not_excel.xlsx", "an OLE2 file holding no workbook", ole_not_excel, "Office"),
+    Hostile(
+        "far_cell.xlsx",
+        "5 KB, one cell at XFD1048576",
+        far_cell,
+        'far_cell.xlsx, sheet "Agenda": its cells reach from A1 to XFD1048576 (17,179,869,184 '
+        "cells, more than the 2,000,000 this importer reads), because of what is in cell "
+        "XFD1048576 (row 1,048,576, column XFD). Delete that cell's content, or everything to "
+        "the right of and below the agenda, then save and try again.",
+        exact=True,
+    ),
+    Hostile(
+        "wide_stray.xlsx",
+        "2,000 rows and one cell in column XFD",
+        wide_stray,
+        'wide_stray.xlsx, sheet "Agenda": its cells reach from A1 to XFD2001 (32,784,384 cells, '
+        "more than the 2,000,000 this importer reads), because of what is in cell XFD2001 "
+        "(row 2,001, column XFD). Delete that cell's content, or everything to the right of "
+        "and below the agenda, then save and try again.",
+        exact=True,
+    ),
+    Hostile(
+        "repeated_cells.ods",
+        "under 1 KB: a filled cell repeated 16,384 times on 2,000 rows",
+        repeated_cells,
+        'repeated_cells.ods, sheet "Agenda": its cells reach from A1 to XFD2000 (32,768,000 '
+        "cells, more than the 2,000,000 this importer reads), because of what is in cell "
+        "XFD1 (row 1, column XFD). Delete that cell's content, or everything to the right of "
+        "and below the agenda, then save and try again.",
+        exact=True,
+    ),
+    Hostile(
+        "empty_rows.xlsx",
+        "a million empty <row/> elements",
+        empty_rows,
+        'empty_rows.xlsx, sheet "Agenda" holds 1,000,004 rows, most of them empty, more than '
+        "the 101,000 this importer reads (a sheet of sessions has at most 100,000). Delete the "
+        "empty rows below the agenda, then save and try again, or save the agenda as CSV.",
+        exact=True,
+    ),
+    Hostile(
+        "impossible_date.xlsx",
+        "a date-formatted cell holding -1e13",
+        impossible_date,
+        'impossible_date.xlsx, sheet "Agenda": cell B2 holds -10000000000000, shown as a date or '
+        "time but far outside the years 1900 to 9999 that Excel can show, so the sheet cannot be "
+        "read. Correct the value (or format the cell as a number), save and try again.",
+        exact=True,
+    ),
+    Hostile(
+        "wide.csv",
+        "18,279 columns",
+        wide_csv,
+        "wide.csv: row 1 has 18,279 columns, more than the 16,384 a spreadsheet can hold "
+        "(Excel's own limit), so this is not an agenda. Check that you chose the right file and "
+        "that its columns are separated by the right character.",
+        exact=True,
+    ),
 )
 
 

@@ -27,7 +27,7 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
@@ -88,7 +88,8 @@ def test_machine_and_size(figures: dict[str, Any]) -> None:
     number(figures["benchmark_s"])
     assert isinstance(figures["all_pass"], bool)
     assert figures["verdicts"] and all(isinstance(v, bool) for v in figures["verdicts"].values())
-    for heading in ("1 throughput", "2 rate limited", "3 re-run", "4 dry run"):
+    headings = ("1 throughput", "2 rate limited", "3 re-run", "4 dry run", "5 stages")
+    for heading in (*headings, "6 validate", "7 hostile corpus"):
         assert heading in figures["table"]
 
 
@@ -156,3 +157,40 @@ def test_dry_run(figures: dict[str, Any]) -> None:
         assert load["rows"] == rows
         for key in ("wall_s", "peak_rss_mb", "subprocess_s"):
             number(load[key])
+
+
+def test_stages_beside_their_floors(figures: dict[str, Any]) -> None:
+    s5 = figures["stages"]
+    assert s5["rows"] == 5000
+    for key in ("load_xlsx_s", "load_csv_s", "map_s", "load_map_plan_s", "results_s"):
+        number(s5[key])
+    for key in ("floor_calamine_s", "floor_csv_s", "floor_pydantic_s", "floor_xlsxwriter_s"):
+        number(s5[key])  # xlsxwriter is a test extra: its floor is measured here too
+    number(figures["dry_run"]["dry_run"]["cpu_s"])
+
+
+def test_validate_of_a_clean_file_writes_no_copy_and_a_missing_one_is_quick(
+    figures: dict[str, Any],
+) -> None:
+    s6 = figures["validate"]
+    assert s6["clean"]["exit_code"] == 0
+    assert s6["clean"]["checked_copy_written"] is False
+    assert s6["missing_exit_code"] == 2
+    assert s6["missing_message"] == (
+        "Error: missing.csv was not found. Check the file name and the folder it is in, then "
+        "try again."
+    )
+    number(s6["missing_s"])
+    number(s6["import_pandas_s"])
+
+
+def test_hostile_corpus_figures(figures: dict[str, Any]) -> None:
+    s7 = figures["hostile"]
+    assert s7["count"] == len(s7["files"]) == 8
+    assert s7["all_refused"] is True
+    for entry in s7["files"].values():
+        assert entry["exit_code"] == 2 and entry["one_line"] is True
+        number(entry["wall_s"])
+        number(entry["peak_rss_mb"])
+    assert s7["worst_s"] == max(f["wall_s"] for f in s7["files"].values())
+    assert s7["worst_mb"] == max(f["peak_rss_mb"] for f in s7["files"].values())

@@ -1,10 +1,11 @@
 """Hostile input and secrets.
 
 * Every file of the hostile corpus (tests/hostile_files.py) is refused by the real command, in
-  a child process, within MAX_SECONDS and MAX_RSS_MB, with one plain line on stderr and exit
-  code 2: once as a check that sends nothing (``validate``, or ``run --dry-run`` where there is
-  no ``validate`` command yet) and once as ``run --sandbox``. The bounds are functional: they
-  say the refusal happens before the heavy work, not how fast a machine is.
+  a child process, with one plain line on stderr (the exact line, for the newer entries), exit
+  code 2 and nothing written: once as a check that sends nothing (``validate``, or ``run
+  --dry-run`` where there is no ``validate`` command yet) and once as ``run --sandbox``. How
+  fast and in how little memory is measured by the benchmark (``python -m tests.benchmarks``,
+  its hostile-corpus figures), never asserted here.
 * The limits themselves, at their edges, with small ``Limits`` (in process, quick).
 * Text hygiene in the mapper: NUL characters, scripts in descriptions, NFC, control characters.
 * The API key never appears in any file, output, log line or exception of a run that meets
@@ -26,7 +27,6 @@ import tempfile
 import traceback
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,88 +43,15 @@ from importer.loader import SourceRow, Table, load_table
 from importer.mapper import NUL_MESSAGE, SCRIPT_WARNING, map_rows
 from importer.runner import ImportRequest, run_import
 from importer.sandbox import DEMO_EVENT_ID, Faults, SandboxSettings, run_sandbox
+from tests.child import run_child, run_cli
 from tests.conftest import SandboxHandle
 from tests.hostile_files import CORPUS, Hostile, build
 from tests.loader_fixtures import write_raw_xlsx
 from tests.pipeline_helpers import import_into, read_results, write_csv
 
-MAX_SECONDS = 5.0
-MAX_RSS_MB = 200.0
 CANARY = "sk-LEAK-CANARY-1234"
 WRONG_CANARY = "sk-LEAK-CANARY-WRONG-5678"
 LEAK = "LEAK-CANARY"  # in both keys: one search finds either
-
-
-# --- running the command in a child, measuring it ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Child:
-    code: int
-    stdout: str
-    stderr: str
-    seconds: float
-    peak_rss_mb: float
-
-
-def run_cli(
-    args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
-) -> Child:
-    return run_child([sys.executable, "-m", "importer", *args], cwd, env, timeout)
-
-
-# Runs the measured command and reports its exit code, wall time and peak RSS. A child's
-# ru_maxrss counts the memory of the process it was forked from (Linux records the old
-# address space's high-water mark at exec), so the command is started from this small,
-# fresh interpreter, never straight from pytest, whose own size would be counted.
-LAUNCHER = """
-import os, sys, time
-timeout, report, argv = float(sys.argv[1]), sys.argv[2], sys.argv[3:]
-start = time.monotonic()
-pid = os.posix_spawn(argv[0], argv, os.environ)
-while True:  # poll, so a hung command is killed before it is reaped, never after
-    done, status, usage = os.wait4(pid, os.WNOHANG)
-    if done:
-        break
-    if time.monotonic() - start > timeout:
-        os.kill(pid, 9)
-        done, status, usage = os.wait4(pid, 0)
-        break
-    time.sleep(0.005)
-seconds = time.monotonic() - start
-scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-with open(report, "w") as handle:
-    handle.write(f"{os.waitstatus_to_exitcode(status)} {seconds} {usage.ru_maxrss * scale}")
-"""
-
-
-def run_child(
-    argv: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
-) -> Child:
-    """Run ``argv`` (argv[0] a path) and measure it: wall time and its own peak RSS."""
-    out, err, report = cwd / ".child.out", cwd / ".child.err", cwd / ".child.report"
-    with out.open("wb") as stdout, err.open("wb") as stderr:
-        subprocess.run(
-            [sys.executable, "-c", LAUNCHER, str(timeout), str(report), *argv],
-            stdout=stdout,
-            stderr=stderr,
-            stdin=subprocess.DEVNULL,
-            cwd=cwd,
-            env=env,
-            timeout=timeout + 30,
-            check=True,
-        )
-    code, seconds, rss = report.read_text(encoding="utf-8").split()
-    child = Child(
-        int(code),
-        out.read_text(encoding="utf-8", errors="replace"),
-        err.read_text(encoding="utf-8", errors="replace"),
-        float(seconds),
-        int(rss) / MB,
-    )
-    for path in (out, err, report):
-        path.unlink()
-    return child
 
 
 @functools.cache
@@ -152,7 +79,7 @@ def corpus_dir() -> Iterator[Path]:
 
 @pytest.mark.parametrize("mode", ["check", "sandbox"])
 @pytest.mark.parametrize("hostile", CORPUS, ids=[h.name for h in CORPUS])
-def test_hostile_file_is_refused_quickly_in_little_memory(
+def test_hostile_file_is_refused_with_one_line(
     corpus_dir: Path, tmp_path: Path, hostile: Hostile, mode: str
 ) -> None:
     path = build(corpus_dir, hostile)
@@ -166,15 +93,16 @@ def test_hostile_file_is_refused_quickly_in_little_memory(
     assert child.code == 2, child
     assert len(lines) == 1, child.stderr
     assert lines[0].startswith("Error: "), child.stderr
-    assert hostile.name in lines[0] and hostile.expect in lines[0], lines[0]
+    if hostile.exact:
+        assert lines[0] == f"Error: {hostile.expect}"
+    else:
+        assert hostile.name in lines[0] and hostile.expect in lines[0], lines[0]
     assert "Traceback" not in child.stdout + child.stderr
-    assert child.seconds < MAX_SECONDS, child
-    assert child.peak_rss_mb < MAX_RSS_MB, child
     assert not list(corpus_dir.glob(f"{path.stem}.results*"))  # nothing written for a refusal
     assert not list(tmp_path.iterdir())
 
 
-def test_a_100_mb_line_is_refused_by_the_line_limit_in_bounded_memory(
+def test_a_100_mb_line_is_refused_by_the_line_limit_not_the_size_limit(
     corpus_dir: Path, tmp_path: Path
 ) -> None:
     """Even with the file-size limit raised out of the way, the line is never held whole."""
@@ -193,8 +121,6 @@ def test_a_100_mb_line_is_refused_by_the_line_limit_in_bounded_memory(
     print(f"HOSTILE huge_line.csv line-limit {child.seconds:.2f}s {child.peak_rss_mb:.0f}MB")
     assert child.code == 2, child
     assert child.stderr.startswith("huge_line.csv: line 2 is longer than 1 MB"), child
-    assert child.seconds < MAX_SECONDS, child
-    assert child.peak_rss_mb < MAX_RSS_MB, child
 
 
 # --- the limits at their edges ---------------------------------------------------------------
@@ -273,12 +199,14 @@ def test_line_limit_across_chunk_boundaries(tmp_path: Path, first: int) -> None:
     # Line 3 starts at byte ``first`` (line 2 is short cells, like line 3).
     head = b"Title,Start\n" + (b"a," * first)[: max(first - 13, 0)] + b"\n"
     line = b"c," * (limit // 2)  # many short cells: one long cell would hit the cell limit
+    # ... so many that the column and cell limits are raised out of the way.
+    limits = Limits(max_line_bytes=limit, max_columns=limit, max_sheet_cells=2 * limit)
     ok = tmp_path / "ok.csv"
     ok.write_bytes(head + line + b"\nx,y\n")
-    assert load_table(ok, limits=Limits(max_line_bytes=limit)).delimiter == ","
+    assert load_table(ok, limits=limits).delimiter == ","
     bad = tmp_path / "bad.csv"
     bad.write_bytes(head + line + b"c\nx,y\n")
-    assert _error(bad, Limits(max_line_bytes=limit)) == (
+    assert _error(bad, limits) == (
         "bad.csv: line 3 is longer than 1.5 MB, so this is not an agenda saved as text (each "
         "line holds one row of sessions). Check that you chose the right file, or save the "
         'agenda from Excel as "CSV UTF-8 (Comma delimited)" and try again.'

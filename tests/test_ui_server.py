@@ -138,7 +138,13 @@ def test_upload_over_the_size_limit_is_refused_before_it_is_read(
 
 @pytest.mark.parametrize(
     "hostile",
-    [h for h in CORPUS if h.name in {"zip_bomb.xlsx", "picture.xlsx", "text.ods", "nul.csv"}],
+    [
+        h
+        for h in CORPUS
+        if h.name in {"zip_bomb.xlsx", "picture.xlsx", "text.ods", "nul.csv"}
+        # Each of these took the whole page down (the reader aborting or panicking in-process).
+        or h.name in {"far_cell.xlsx", "repeated_cells.ods", "impossible_date.xlsx"}
+    ],
     ids=lambda h: h.name,
 )
 def test_hostile_upload_gets_the_clis_message_and_leaves_nothing(

@@ -5,7 +5,9 @@
 2. rate_limited: the importer at its defaults against a sandbox allowing 10 requests/s;
 3. rerun: scenario 1's import again, unchanged: list pages only, no writes;
 4. dry_run: a large generated xlsx, loaded, mapped, planned and written back, in a fresh
-   process (and the load step alone with either reader), for wall time and peak memory.
+   process (and the load step alone with either reader), for wall time and peak memory;
+5. to 7.: each stage beside its floor, ``validate``, and the hostile corpus: see
+   tests/benchmarks/inputs.py.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import httpx
 
 from importer.config import MappingOptions, Secret, Settings
 from importer.runner import ImportReport, ImportRequest, run_import
-from tests.benchmarks import agenda
+from tests.benchmarks import agenda, inputs
 from tests.benchmarks.sandbox import SandboxProcess, count, requests_delta, writes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -315,6 +317,7 @@ def dry_run(size: Size, work: Path) -> dict[str, Any]:
     result = probe("dry-run", str(path), str(work / "dry_run.results.xlsx"))
     loads = {engine: probe("load", str(path), engine) for engine in ("calamine", "openpyxl")}
     return {
+        "agenda_path": path,
         "rows": size.xlsx_rows,
         "agenda": str(path),
         "agenda_bytes": path.stat().st_size,
@@ -457,7 +460,7 @@ def table_rows(figures: dict[str, Any]) -> list[Row]:
                 "",
             )
         )
-    return rows
+    return rows + inputs.table_rows(figures)
 
 
 def verdicts(figures: dict[str, Any]) -> dict[str, bool]:
@@ -522,6 +525,10 @@ def run_benchmark(size: Size, work: Path, *, overlap: bool = False) -> dict[str,
             if pending is None:
                 figures["rate_limited"] = rate_limited(sandbox, size, csv_path, work)
         figures["dry_run"] = dry_run(size, work)
+        xlsx = figures["dry_run"].pop("agenda_path")
+        figures["stages"] = inputs.stages(probe, size.xlsx_rows, xlsx, work)
+        figures["validate"] = inputs.validate_and_missing(xlsx, work)
+        figures["hostile"] = inputs.hostile(size.name)
         if pending is not None:
             figures["rate_limited"] = pending.result()
     figures["verdicts"] = verdicts(figures)

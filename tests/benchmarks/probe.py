@@ -1,7 +1,8 @@
 """One measurement in a fresh interpreter, so its peak memory is its own.
 
-``python -m tests.benchmarks.probe dry-run AGENDA RESULTS`` or
-``python -m tests.benchmarks.probe load AGENDA calamine|openpyxl``; prints one JSON object.
+``python -m tests.benchmarks.probe dry-run AGENDA RESULTS``,
+``python -m tests.benchmarks.probe load AGENDA calamine|openpyxl`` or
+``python -m tests.benchmarks.probe stages AGENDA.xlsx AGENDA.csv OUT_DIR``; prints one JSON object.
 """
 
 from __future__ import annotations
@@ -44,11 +45,12 @@ def dry_run(agenda: Path, results: Path) -> dict[str, Any]:
     imported = time.perf_counter()
     rss_before = current_rss_mb()
     settings = Settings(mapping=MappingOptions(timezone="UTC"), results=results)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     report = run_import(ImportRequest(agenda, settings, api_key=None, dry_run=True))
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     return {
         "wall_s": wall,
+        "cpu_s": cpu,
         "rows": len(report.table.rows),
         "counts": {status.value: n for status, n in report.counts.items()},
         "results_bytes": results.stat().st_size,
@@ -76,7 +78,11 @@ def load(agenda: Path, engine: str) -> dict[str, Any]:
 
 def main(argv: list[str]) -> None:
     what, agenda, extra = argv[0], Path(argv[1]), argv[2]
-    if what == "dry-run":
+    if what == "stages":
+        from tests.benchmarks.floors import stages
+
+        result = stages(agenda, Path(extra), Path(argv[3]))
+    elif what == "dry-run":
         result = dry_run(agenda, Path(extra))
     elif what == "load":
         result = load(agenda, extra)
