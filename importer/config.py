@@ -31,6 +31,7 @@ FIELDS = (
     "location",
     "capacity",
     "reference",
+    "zuddl_id",  # the Zuddl Session ID column this tool writes: the strongest key
     "parent",
     "tags",
     "ignore",

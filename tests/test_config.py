@@ -34,8 +34,8 @@ COLUMNS_USAGE = (
 )
 KNOWN_DEFAULTS = "date, date_order, duration_minutes, end, end_date, location, start_date, timezone"
 FIELDS = (
-    "title, description, start, end, date, duration, location, capacity, reference, parent, "
-    "tags, ignore"
+    "title, description, start, end, date, duration, location, capacity, reference, zuddl_id, "
+    "parent, tags, ignore"
 )
 FULL = f"""
 event = "{EVENT}"

@@ -388,7 +388,9 @@ def test_the_api_key_never_leaks_into_files_output_logs_or_exceptions(tmp_path: 
     settings = SandboxSettings(api_keys=(CANARY,), faults=faults)
     outputs: list[str] = []
     with run_sandbox(settings) as running:
+        # A 5xx to a create may still commit: it is looked up 2 s later (30 s by default).
         common = ["--event", DEMO_EVENT_ID, "--timezone", "UTC", "--no-progress"]
+        common += ["--lookup-grace", "2"]
         logging_flags = ["--log-format", "json", "--log-file", str(log_file)]
         # A whole import through 5xx answers (GETs retried, creates looked up) and a refused row.
         full = run_cli(

@@ -259,6 +259,8 @@ def test_json_log_and_journal(sandbox: SandboxHandle, tmp_path: Path) -> None:
         "json",
         "--log-file",
         str(log_file),
+        "--lookup-grace",
+        "2",
         "--no-progress",
         cwd=tmp_path,
     )
