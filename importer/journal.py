@@ -76,42 +76,31 @@ class Journal:
         }
         if fields is not None:
             entry["fields"] = dict(fields)
-        with self._lock:
-            self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            self._file.flush()
-            os.fsync(self._file.fileno())
+        self._append(entry, durable=True)
 
     def intend(self, row: int, reference: str | None) -> None:
         """Written before a create goes out: a run killed while a create was in flight tells
         the next run to give that create time to commit before it lists the event. Flushed,
         not fsync'd: it must outlive the process, not the machine."""
-        assert self._file is not None
-        entry = {
-            "at": round(time.time(), 3),
-            "run": self.run_id,
-            "event": self.event_id,
-            **self._api(),
-            "row": row,
-            "reference": reference,
-            "action": "sending",
-        }
-        with self._lock:
-            self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            self._file.flush()
+        entry = {"at": round(time.time(), 3), "run": self.run_id, "action": "sending"}
+        self._append({**entry, **self._line(row, reference)})
 
     def refused(self, row: int, reference: str | None) -> None:
         """A create Zuddl answered with a refusal: nothing to wait for at the next run."""
+        self._append({"action": "refused", **self._line(row, reference)})
+
+    def _line(self, row: int, reference: str | None) -> dict[str, object]:
+        return {"event": self.event_id, **self._api(), "row": row, "reference": reference}
+
+    def _append(self, entry: Mapping[str, object], *, durable: bool = False) -> None:
+        """One line at a time (workers write from threads); fsync'd when it must outlive the
+        machine, only flushed when outliving the process is enough."""
         assert self._file is not None
-        entry = {
-            "event": self.event_id,
-            **self._api(),
-            "row": row,
-            "reference": reference,
-            "action": "refused",
-        }
         with self._lock:
             self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
             self._file.flush()
+            if durable:
+                os.fsync(self._file.fileno())
 
     def confirmed(self) -> dict[str, str]:
         """Reference -> session ID of every write earlier runs confirmed for this event."""

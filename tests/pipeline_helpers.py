@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,21 @@ def by_reference(sandbox: SandboxHandle, event_id: str | None = None) -> dict[st
     refs = [s["referenceId"] for s in sessions]
     assert len(refs) == len(set(refs)), f"duplicate sessions: {refs}"
     return {s["referenceId"]: s for s in sessions}
+
+
+def one_session_per_row(
+    sessions: list[dict[str, Any]], rows: list[list[Any]]
+) -> dict[str, dict[str, Any]]:
+    """Sessions as the sandbox holds them: exactly one per row (reference in column 0), each
+    under the parent its row names (column 1). Returns them by reference."""
+    refs = Counter(s["referenceId"] for s in sessions)
+    assert [r for r, n in refs.items() if n > 1] == [], "duplicates"
+    assert set(refs) == {row[0] for row in rows}, "missing or extra sessions"
+    by_ref = {s["referenceId"]: s for s in sessions}
+    for ref, parent, *_ in rows:
+        expected = by_ref[parent]["id"] if parent else None
+        assert by_ref[ref]["parentSessionId"] == expected, ref
+    return by_ref
 
 
 def load_agenda_error(path: Path, sheet: str | None = None) -> str:

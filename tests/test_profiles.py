@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,13 @@ from importer.errors import ExitCode
 from importer.results import Status
 from importer.sandbox.profiles import PROFILES
 from tests.conftest import SandboxHandle
-from tests.pipeline_helpers import import_into, read_results, run_command, write_csv
+from tests.pipeline_helpers import (
+    import_into,
+    one_session_per_row,
+    read_results,
+    run_command,
+    write_csv,
+)
 
 # Every profile that can be imported into (quota-spent and zone-text stop: tested below).
 IMPORTABLE = sorted(set(PROFILES) - {"quota-spent"})
@@ -45,15 +50,7 @@ def agenda(parents: int = 4, children: int = 3) -> list[list[Any]]:
 
 def exactly_one_each(sandbox: SandboxHandle, rows: list[list[Any]]) -> dict[str, dict[str, Any]]:
     """The sandbox's own state: one session per row, each with its parent."""
-    sessions = sandbox.sessions()
-    refs = Counter(s["referenceId"] for s in sessions)
-    assert [r for r, n in refs.items() if n > 1] == [], "duplicates"
-    assert set(refs) == {row[0] for row in rows}, "missing or extra sessions"
-    by_ref = {s["referenceId"]: s for s in sessions}
-    for ref, parent, *_ in rows:
-        expected = by_ref[parent]["id"] if parent else None
-        assert by_ref[ref]["parentSessionId"] == expected, ref
-    return by_ref
+    return one_session_per_row(sandbox.sessions(), rows)
 
 
 def writes(sandbox: SandboxHandle) -> int:

@@ -21,7 +21,7 @@ from importer.errors import ExitCode
 from importer.runner import ImportRequest, run_import
 from importer.sandbox import DEMO_EVENT_ID, Faults, SandboxSettings, run_sandbox
 from importer.sandbox.profiles import PROFILES
-from tests.pipeline_helpers import read_results, run_command, write_csv
+from tests.pipeline_helpers import one_session_per_row, read_results, run_command, write_csv
 
 pytestmark = pytest.mark.slow
 LENIENT = PROFILES["lenient"]  # the sandbox's own view: the stored reference under both names
@@ -53,13 +53,8 @@ def agenda_rows(parents: int, children: int) -> list[list[Any]]:
 
 
 def check_event(sessions: list[dict[str, Any]], rows: list[list[Any]]) -> None:
-    refs = Counter(s["referenceId"] for s in sessions)
-    assert [r for r, n in refs.items() if n > 1] == [], "duplicates"
-    assert set(refs) == {row[0] for row in rows}, "missing or extra sessions"
-    by_ref = {s["referenceId"]: s for s in sessions}
-    for ref, parent, *_ in rows:
-        expected = by_ref[parent]["id"] if parent else None
-        assert by_ref[ref]["parentSessionId"] == expected, ref
+    """One session per row, each with its parent (the same check as the profile scenarios)."""
+    one_session_per_row(sessions, rows)
 
 
 def test_soak_2000_rows_through_faults_converges_to_one_session_per_row(tmp_path: Path) -> None:
