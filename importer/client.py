@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 import stamina
-from aiolimiter import AsyncLimiter
 
 from importer.answers import (
     EventInfo,
@@ -28,6 +27,7 @@ from importer.answers import (
 )
 from importer.config import Secret
 from importer.errors import ApiError, UsageError
+from importer.pacing import Pacer
 from importer.paging import read_all_pages
 from importer.wire import Listing, listing
 
@@ -120,7 +120,7 @@ class ZuddlClient:
         self._key = api_key
         self._concurrency = concurrency
         # One token at a time, evenly spaced: a burst would spend the server's bucket at once.
-        self._limiter = AsyncLimiter(1, 1 / rate_limit) if rate_limit > 0 else None
+        self._limiter = Pacer(rate_limit) if rate_limit > 0 else None
         # Adaptive slow-down: a 429 doubles the spacing between request starts, each answer
         # that is not a 429 shrinks it again, so the pace settles just under the server's.
         self._spacing = 0.0
@@ -163,7 +163,7 @@ class ZuddlClient:
         for _ in range(MAX_429_RETRIES + 1):
             await self._pace()
             if self._limiter is not None:
-                await self._limiter.acquire()
+                await self._limiter.wait()
             self.calls += 1
             sent_with = self.auth_scheme
             response = await self._http.request(
