@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from importer.config import MappingOptions
 from importer.errors import InputFileError
-from importer.loader import Table
+from importer.table import Table
 
 # The headers the template, the examples and the README use.
 CANONICAL_HEADERS = (

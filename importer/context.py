@@ -18,7 +18,7 @@ from importer.cells import CellError, parse_date, parse_time
 from importer.config import MappingOptions
 from importer.errors import InputFileError
 from importer.eventdays import event_day
-from importer.loader import _rows_phrase
+from importer.phrases import rows_phrase as _rows_phrase
 from importer.table import CellValue, RowContext, SourceRow, Table
 from importer.timetext import FIXED_ZONES, GENERIC_ZONES, zone_names, zone_offset
 

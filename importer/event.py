@@ -16,11 +16,11 @@ from importer.columns import match_columns
 from importer.config import Settings
 from importer.errors import ApiError
 from importer.journal import journal_path, last_unconfirmed_send
-from importer.loader import Table
 from importer.mapper import UUID_RE
 from importer.naming import Naming
 from importer.plan import Plan
 from importer.remote import RemoteSession
+from importer.table import Table
 from importer.wire import Listing
 from importer.zones import event_zone
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from importer.drafts import Problem, Severity
-from importer.loader import _rows_phrase
+from importer.phrases import rows_phrase as _rows_phrase
 
 
 def grouped(problems: Sequence[Problem]) -> list[tuple[Severity, str]]:

@@ -40,6 +40,7 @@ from importer.limits import (
     Limits,
     too_many_rows,
 )
+from importer.phrases import rows_phrase
 from importer.sheetscan import check_ods, check_xlsx_sheet, is_reader_panic, reader_panic
 from importer.table import (
     HEADER_SEARCH_ROWS,
@@ -51,7 +52,6 @@ from importer.table import (
 )
 from importer.textfile import read_text
 
-LISTED_RUNS = 10
 # Cells like "2025", "9:30", "2024-12-01" or "07:00 PM" are data, not column names.
 NUMBERISH = re.compile(r"[-+\d\s.,:/]*\d[-+\d\s.,:/]*(?:[ap]\.?m\.?)?", re.IGNORECASE)
 
@@ -266,30 +266,10 @@ def _find_header(
     return None
 
 
-def _rows_phrase(numbers: Sequence[int]) -> str:
-    """Excel row numbers as words: "row 5", "rows 5 and 6", "rows 1 to 3, 7 and 12 more"."""
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and runs[-1][1] == number - 1:
-            runs[-1][1] = number
-        else:
-            runs.append([number, number])
-    parts: list[tuple[str, int]] = []
-    for a, b in runs:
-        parts += (
-            [(f"{a} to {b}", b - a + 1)] if b > a + 1 else [(str(n), 1) for n in range(a, b + 1)]
-        )
-    shown = [text for text, _ in parts[:LISTED_RUNS]]
-    if len(parts) > LISTED_RUNS:
-        shown.append(f"{sum(count for _, count in parts[LISTED_RUNS:])} more")
-    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-    return ("row " if len(numbers) == 1 else "rows ") + listed
-
-
 def _rows_note(where: str, numbers: Sequence[int], template: str) -> str:
     one = len(numbers) == 1
     return f"{where}: " + template.format(
-        rows=_rows_phrase(numbers),
+        rows=rows_phrase(numbers),
         count=len(numbers),
         s="" if one else "s",
         has="has" if one else "have",

@@ -24,13 +24,13 @@ from importer.context import check_stated_zone
 from importer.drafts import MAX_TITLE, UUID_RE, Draft, Mapped, Problem, Severity
 from importer.eventdays import counts_days, first_day_number
 from importer.excelerrors import ExcelError
-from importer.loader import Table
-from importer.loader import _rows_phrase as rows_phrase
+from importer.phrases import rows_phrase
 from importer.rowtimes import Span, TimeContext, finish, read_times
 from importer.rowview import RowView
 from importer.sanity import sanity_warnings
 from importer.sections import Times, section_spans
 from importer.sequence import settle
+from importer.table import Table
 
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 # UTF-8 read as Mac Roman or Windows-1252 and saved again: the usual marks it leaves.

@@ -25,7 +25,7 @@ from importer.config import Settings
 from importer.drafts import Problem
 from importer.links import is_link, safe_address, shown_link
 from importer.nightly import NotifySettings
-from importer.results import Status
+from importer.outcomes import Status
 from importer.runner import ImportReport
 
 log = logging.getLogger("zuddl_import")

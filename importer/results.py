@@ -16,7 +16,6 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -29,7 +28,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from importer.columns import RESULT_COLUMNS, normalise_header
 from importer.errors import UsageError
-from importer.loader import CellValue, Table
+from importer.outcomes import Outcome, Status
+from importer.table import CellValue, Table
 from importer.xlsxrows import (
     FORMULA_PREFIXES,
     Styles,
@@ -38,28 +38,6 @@ from importer.xlsxrows import (
     splice_rows,
     status_cell,
 )
-
-
-class Status(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    FAILED = "failed"
-    INVALID = "invalid"
-    SKIPPED = "skipped"
-    PLANNED = "planned"
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    row: int
-    status: Status
-    session_id: str | None = None
-    parent_session_id: str | None = None
-    http_status: int | None = None
-    message: str = ""
-    reference_id: str | None = None
-
 
 RESULT_HEADERS = (
     "Row",

@@ -34,9 +34,9 @@ from importer.journal import (
 from importer.loader import Table, load_table
 from importer.lock import event_lock
 from importer.mapper import UUID_RE, Mapped, map_rows
-from importer.outcomes import before_sending, row_warnings
+from importer.outcomes import Outcome, Status, before_sending, row_warnings
 from importer.plan import Plan, build_plan, held_fields
-from importer.results import Absent, Outcome, Status, check_results_path, write_results
+from importer.results import Absent, check_results_path, write_results
 from importer.sending import Sending, duplicates
 
 log = logging.getLogger("zuddl_import")

@@ -12,10 +12,9 @@ from importer.dispatch import Dispatcher, Progress, Verification
 from importer.errors import ImporterError, SafetyStop
 from importer.event import EventState
 from importer.journal import Journal
-from importer.loader import Table
-from importer.outcomes import hold
+from importer.outcomes import Outcome, Status, hold
 from importer.plan import Plan
-from importer.results import Outcome, Status
+from importer.table import Table
 
 
 class Sending:

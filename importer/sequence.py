@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from importer.cells import Cell, show
 from importer.drafts import Problem
-from importer.loader import _rows_phrase
+from importer.phrases import rows_phrase as _rows_phrase
 from importer.rowtimes import Span, TimeContext, local
 
 HALF_DAY = timedelta(hours=12)

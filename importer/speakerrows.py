@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from importer.columns import normalise_header
-from importer.loader import _rows_phrase
+from importer.phrases import rows_phrase as _rows_phrase
 from importer.table import CellValue, SourceRow, Table, column_letter
 
 _KEY = ("sessionid",)

@@ -25,8 +25,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from importer.columns import CANONICAL_HEADERS
-from importer.loader import CellValue
 from importer.results import _atomically
+from importer.table import CellValue
 
 TEMPLATE_NAME = "agenda-template"
 INSTRUCTIONS, AGENDA = "Instructions", "Agenda"

@@ -28,19 +28,18 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from importer.columns import normalise_header
-from importer.loader import CellValue, Table
 from importer.mapper import Problem
+from importer.outcomes import Outcome, Status
 from importer.results import (
     STATUS_COLOURS,
     XLSX_DATE,
     XLSX_DATETIME,
     XLSX_TIME,
-    Outcome,
-    Status,
     _atomically,
     _clean,
     looks_like_formula,
 )
+from importer.table import CellValue, Table
 
 AUTHOR = "Zuddl session importer"
 PROBLEMS_SHEET = "Problems"

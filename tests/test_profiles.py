@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from importer.errors import ExitCode
-from importer.results import Status
+from importer.outcomes import Status
 from importer.sandbox.profiles import PROFILES
 from tests.conftest import SandboxHandle
 from tests.pipeline_helpers import (

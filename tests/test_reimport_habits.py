@@ -11,7 +11,7 @@ import openpyxl
 
 from importer.config import Secret
 from importer.errors import ExitCode
-from importer.results import Status
+from importer.outcomes import Status
 from importer.runner import ImportRequest, run_import
 from tests.conftest import SandboxHandle
 from tests.pipeline_helpers import (

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from importer.errors import ExitCode
-from importer.results import Status
+from importer.outcomes import Status
 from importer.sandbox import Faults, SandboxSettings
 from tests.conftest import SandboxHandle
 from tests.gated_sandbox import GUARD_S, gated_sandbox

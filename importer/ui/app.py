@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from importer.errors import ImporterError
 from importer.limits import MB
-from importer.results import Outcome, Status
+from importer.outcomes import Outcome, Status
 from importer.runner import ImportReport
 from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
 from importer.ui.views import FIELD_CHOICES, check_view, plan_view, samples

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from importer.cells import show
 from importer.columns import FIELD_LABELS
 from importer.config import FIELDS
-from importer.loader import Table
 from importer.mapper import Problem
 from importer.runner import ImportReport
+from importer.table import Table
 from importer.ui.timeline import Day, Slot, draw_timeline
 
 MAX_ROWS_SHOWN = 500
