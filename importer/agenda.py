@@ -1,6 +1,6 @@
 """The agenda a run imports, read from any of its shapes into one table.
 
-A spreadsheet sheet (chosen by ``runner.load_agenda``), a grid of rooms by time slots
+A spreadsheet sheet (chosen by ``load_agenda``), a grid of rooms by time slots
 (``grid``), one row per speaker (``speakerrows``), heading rows (``context``), several sheets at
 once (``sheets``) or a conference tool's JSON schedule (``schedules``): each shape has its own
 module, and this one puts them in order.
@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from importer import headerless
-from importer.columns import is_known_header
+from importer.columns import is_known_header, match_columns
 from importer.config import Settings
 from importer.context import read_context
-from importer.errors import InputFileError
+from importer.errors import ImporterError, InputFileError
 from importer.grid import as_grid
 from importer.loader import list_sheets, load_table
 from importer.schedules import load_schedule
@@ -26,8 +26,6 @@ from importer.table import Table
 
 
 def read_agenda(agenda: Path, settings: Settings) -> Table:
-    from importer.runner import _has_agenda, load_agenda  # the runner imports this module
-
     if agenda.suffix.lower() == ".json":
         return load_schedule(agenda)
 
@@ -42,7 +40,7 @@ def read_agenda(agenda: Path, settings: Settings) -> Table:
             return read_sheets(
                 several,
                 lambda name: prepared(load_table(agenda, sheet=name, header_score=is_known_header)),
-                lambda table: _has_agenda(table, settings),
+                lambda table: has_agenda(table, settings),
             )
     table = prepared(_one_sheet(agenda, settings, load_agenda))
     if settings.sheet is None and 1 < len(table.sheet_names) <= MAX_SHEETS_LOOKED_AT:
@@ -69,13 +67,12 @@ MAX_SHEETS_LOOKED_AT = 12
 def _holds_agenda(
     agenda: Path, name: str, settings: Settings, prepared: Callable[[Table], Table]
 ) -> bool:
-    from importer.runner import _has_agenda
 
     try:
         table = prepared(load_table(agenda, sheet=name, header_score=is_known_header))
     except InputFileError:
         return False
-    return bool(table.rows) and _has_agenda(table, settings)
+    return bool(table.rows) and has_agenda(table, settings)
 
 
 NO_HEADER = "Could not find the row with the column names"
@@ -102,14 +99,13 @@ def _one_sheet(agenda: Path, settings: Settings, load: Callable[[Path, Settings]
 
 def _later_sheet(agenda: Path, settings: Settings, first: Table) -> Table | None:
     """A first sheet of notes (no header row at all): the first later sheet with an agenda."""
-    from importer.runner import _has_agenda
 
     for name in first.sheet_names[1:]:
         try:
             table = as_grid(load_table(agenda, sheet=name, header_score=is_known_header))
         except InputFileError:
             continue
-        if table.rows and _has_agenda(table, settings):
+        if table.rows and has_agenda(table, settings):
             note = (
                 f'Sheet "{first.sheet}" has no agenda columns, so sheet "{name}" was read. '
                 "Use --sheet to choose another, or --sheet all for every sheet."
@@ -130,3 +126,36 @@ RESHAPED = (
     "{name} is not read row by row (a grid, several sheets or a JSON schedule), so {what} "
     "cannot be written into it; the results sheet has every session's status and Zuddl ID."
 )
+
+
+def load_agenda(agenda: Path, settings: Settings) -> Table:
+    """The sheet to import: the one named, else the first that holds an agenda.
+
+    A workbook that opens on an instructions page (like the template) still imports without
+    --sheet; the note says which sheet was read.
+    """
+    table = load_table(agenda, sheet=settings.sheet, header_score=is_known_header)
+    if settings.sheet is not None or len(table.sheet_names) < 2 or has_agenda(table, settings):
+        return table
+    for name in table.sheet_names[1:]:
+        try:
+            other = load_table(agenda, sheet=name, header_score=is_known_header)
+        except ImporterError:
+            continue
+        if has_agenda(other, settings):
+            if table.sheet == "Instructions":  # the template's own layout: nothing to say
+                return other
+            note = (
+                f'Sheet "{table.sheet}" has no agenda columns, so sheet "{name}" was read. '
+                "Use --sheet to choose another."
+            )
+            return dataclasses.replace(other, notes=(note, *other.notes))
+    return table
+
+
+def has_agenda(table: Table, settings: Settings) -> bool:
+    try:
+        match_columns(table, settings.mapping)
+    except ImporterError:
+        return False
+    return True

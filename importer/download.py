@@ -28,8 +28,8 @@ from importer import __version__
 from importer.config import Settings
 from importer.errors import ApiError, InputFileError, UsageError
 from importer.filetype import KIND_WORDS, RENAME_TO
-from importer.filetype import _sniff as sniff_kind
-from importer.limits import DEFAULT_LIMITS, Limits, _megabytes
+from importer.filetype import sniff as sniff_kind
+from importer.limits import DEFAULT_LIMITS, Limits, megabytes
 from importer.links import check_link, download_form, shown_link, suffix_from_answer
 from importer.results import default_results_path
 
@@ -343,7 +343,7 @@ def _suffix_from_bytes(url: str, part: Path, limits: Limits) -> str:
 
 
 def _too_large(url: str, limits: Limits) -> InputFileError:
-    size = _megabytes(limits.max_file_bytes)
+    size = megabytes(limits.max_file_bytes)
     return InputFileError(
         f"The agenda at the link ({shown_link(url)}) is more than the {size} this importer "
         "reads, so the download was stopped. Split the agenda into smaller files (or save it "

@@ -58,7 +58,7 @@ def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     size = check_present(path)
     suffix = path.suffix.lower()
     check_file_size(path, size, limits)
-    kind = _sniff(path, limits)
+    kind = sniff(path, limits)
     if kind == "encrypted":
         raise password_protected(path)
     if kind not in ACCEPTED.get(suffix, "text").split():
@@ -118,7 +118,7 @@ def not_what_it_says(path: Path, suffix: str, kind: str) -> InputFileError:
     return InputFileError(f"{path.name} is not {EXPECTED[suffix]}: it is {words}. {fix}")
 
 
-def _sniff(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+def sniff(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)

@@ -63,7 +63,7 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     """A limit as people write it: "50 MB", "1.5 MB", "512 KB"."""
     if size < MB:
         return f"{max(1, round(size / 1024)):,} KB"
@@ -81,7 +81,7 @@ def _measured(size: int) -> str:
 def check_file_size(path: Path, size: int, limits: Limits) -> None:
     if size > limits.max_file_bytes:
         raise InputFileError(
-            f"{path.name} is {_measured(size)}, more than the {_megabytes(limits.max_file_bytes)} "
+            f"{path.name} is {_measured(size)}, more than the {megabytes(limits.max_file_bytes)} "
             "this importer reads. Split the agenda into smaller files (or save it as CSV, "
             "without pictures and other sheets) and import them one after the other."
         )
@@ -188,7 +188,7 @@ def check_zip_contents(path: Path, limits: Limits, damaged: Callable[[], InputFi
     if total > limits.max_unzipped_bytes:
         raise InputFileError(
             f"{path.name} would unpack to {_measured(total)}, more than the "
-            f"{_megabytes(limits.max_unzipped_bytes)} this importer allows: {_NOT_A_SPREADSHEET}"
+            f"{megabytes(limits.max_unzipped_bytes)} this importer allows: {_NOT_A_SPREADSHEET}"
         )
     for info in infos:
         packed = max(info.compress_size, 1)
@@ -249,7 +249,7 @@ def _inflates_as_claimed(handle: BinaryIO, info: zipfile.ZipInfo, size: int) -> 
 
 def line_too_long(path: Path, line: int, limits: Limits) -> InputFileError:
     return InputFileError(
-        f"{path.name}: line {line:,} is longer than {_megabytes(limits.max_line_bytes)}, so "
+        f"{path.name}: line {line:,} is longer than {megabytes(limits.max_line_bytes)}, so "
         "this is not an agenda saved as text (each line holds one row of sessions). Check that "
         'you chose the right file, or save the agenda from Excel as "CSV UTF-8 (Comma '
         'delimited)" and try again.'

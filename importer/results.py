@@ -131,17 +131,17 @@ def write_results(
         rows = [(outcomes[row.number], tuple(row.values[i] for i in keep)) for row in table.rows]
     extra = _absent_rows(absent)
     if path.suffix.lower() == ".csv":
-        _atomically(path, lambda temp: _write_csv(temp, headers, rows))
+        atomically(path, lambda temp: _write_csv(temp, headers, rows))
         if extra:  # a CSV has one sheet: the sessions not in the sheet go beside it
             beside = path.with_name(f"{path.stem}.not-in-sheet.csv")
-            _atomically(beside, lambda temp: _write_plain_csv(temp, ABSENT_HEADERS, extra))
+            atomically(beside, lambda temp: _write_plain_csv(temp, ABSENT_HEADERS, extra))
     else:
         written = now or datetime.datetime.now().astimezone()
-        _atomically(path, lambda temp: _write_xlsx(temp, table, headers, rows, written, extra))
+        atomically(path, lambda temp: _write_xlsx(temp, table, headers, rows, written, extra))
     return path
 
 
-def _atomically(
+def atomically(
     path: Path,
     write: Callable[[Path], None],
     *,

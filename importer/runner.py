@@ -18,7 +18,6 @@ from pathlib import Path
 
 from importer.agenda import RESHAPED, read_agenda, reshaped
 from importer.client import RetryPolicy, ZuddlClient
-from importer.columns import is_known_header, match_columns
 from importer.config import Secret, Settings
 from importer.dispatch import Progress, Verification
 from importer.download import AgendaSource, fetch_agenda
@@ -31,7 +30,7 @@ from importer.journal import (
     read_history,
     read_journal,
 )
-from importer.loader import Table, load_table
+from importer.loader import Table
 from importer.lock import event_lock
 from importer.mapper import UUID_RE, Mapped, map_rows
 from importer.outcomes import Outcome, Status, before_sending, row_warnings
@@ -299,39 +298,6 @@ async def _plan_and_send(
         dict(counts),
         location_names={i.lower(): n for n, i in (state.locations or {}).items()} if state else {},
     )
-
-
-def load_agenda(agenda: Path, settings: Settings) -> Table:
-    """The sheet to import: the one named, else the first that holds an agenda.
-
-    A workbook that opens on an instructions page (like the template) still imports without
-    --sheet; the note says which sheet was read.
-    """
-    table = load_table(agenda, sheet=settings.sheet, header_score=is_known_header)
-    if settings.sheet is not None or len(table.sheet_names) < 2 or _has_agenda(table, settings):
-        return table
-    for name in table.sheet_names[1:]:
-        try:
-            other = load_table(agenda, sheet=name, header_score=is_known_header)
-        except ImporterError:
-            continue
-        if _has_agenda(other, settings):
-            if table.sheet == "Instructions":  # the template's own layout: nothing to say
-                return other
-            note = (
-                f'Sheet "{table.sheet}" has no agenda columns, so sheet "{name}" was read. '
-                "Use --sheet to choose another."
-            )
-            return dataclasses.replace(other, notes=(note, *other.notes))
-    return table
-
-
-def _has_agenda(table: Table, settings: Settings) -> bool:
-    try:
-        match_columns(table, settings.mapping)
-    except ImporterError:
-        return False
-    return True
 
 
 def _invalid_refs(table: Table, mapped: Mapped) -> dict[str, int]:

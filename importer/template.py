@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from importer.columns import CANONICAL_HEADERS
-from importer.results import _atomically
+from importer.results import atomically
 from importer.table import CellValue
 
 TEMPLATE_NAME = "agenda-template"
@@ -167,7 +167,7 @@ def write_template(path: Path) -> None:
     def write(temp: Path) -> None:
         temp.write_bytes(data)
 
-    _atomically(path, write, what="the template", option=None)
+    atomically(path, write, what="the template", option=None)
 
 
 def _csv_bytes() -> bytes:

@@ -35,8 +35,8 @@ from importer.results import (
     XLSX_DATE,
     XLSX_DATETIME,
     XLSX_TIME,
-    _atomically,
     _clean,
+    atomically,
     looks_like_formula,
 )
 from importer.table import CellValue, Table
@@ -94,7 +94,7 @@ def write_checked(table: Table, problems: Sequence[Problem], out: Path) -> Path:
     for address, found in by_cell.items():
         _mark(_cell(sheet, *coordinate_to_tuple(address)), found)
     _write_problems(book.create_sheet(_free_name(book, PROBLEMS_SHEET)), sheet.title, problems)
-    _atomically(out, book.save, what="the checked copy", option=None)
+    atomically(out, book.save, what="the checked copy", option=None)
     return out
 
 
@@ -121,7 +121,7 @@ def write_back(table: Table, outcomes: Mapping[int, Outcome], out: Path) -> Path
             _put_text(_cell(sheet, row.number, columns[ID_HEADER]), outcome.session_id)
         _put_text(_cell(sheet, row.number, columns[MESSAGE_HEADER]), outcome.message)
     _widen_filter(sheet, table.header_row, max(columns.values()))
-    _atomically(out, book.save, what="the imported copy", option=None)
+    atomically(out, book.save, what="the imported copy", option=None)
     return out
 
 

@@ -104,8 +104,8 @@ def one_session_per_row(
 
 def load_agenda_error(path: Path, sheet: str | None = None) -> str:
     """The message the CLI gives for a file it cannot read as an agenda."""
+    from importer.agenda import load_agenda
     from importer.errors import ImporterError
-    from importer.runner import load_agenda
 
     try:
         load_agenda(path, Settings(sheet=sheet))
