@@ -117,17 +117,7 @@ def run_import(request: ImportRequest) -> ImportReport:
 async def _run_import(request: ImportRequest) -> ImportReport:
     settings, run_id = request.settings, uuid.uuid4().hex[:12]
     RUN_ID.set(run_id)
-    agenda = request.agenda or settings.agenda
-    if agenda is None:
-        raise UsageError('Name the agenda file to import (or agenda = "..." in the config).')
-    online = request.api_key is not None and settings.event_id is not None
-    if not online and not request.dry_run:
-        raise UsageError("An import needs --event (the Zuddl event ID) and an API key.")
-    if settings.event_id is not None and not UUID_RE.match(settings.event_id):
-        raise UsageError(
-            f'"{settings.event_id}" is not an event ID. An event ID looks like '
-            "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
-        )
+    agenda, online = _checked(request)
     # A link becomes a local copy next to the results; an unchanged sheet is only compared.
     source = await fetch_agenda(agenda, settings, dry_run=request.dry_run)
     if source.unchanged:
@@ -161,31 +151,10 @@ async def _run_import(request: ImportRequest) -> ImportReport:
                 stack.enter_context(
                     event_lock(settings.base_url, settings.event_id, settings.lock_dir)
                 )
-            client = await stack.enter_async_context(
-                ZuddlClient(
-                    settings.base_url,
-                    request.api_key,
-                    auth_scheme=settings.auth_scheme,
-                    max_retry_after_s=settings.max_retry_after_s,
-                    timeout_s=settings.timeout_s,
-                    rate_limit=settings.rate_limit,
-                    concurrency=settings.concurrency,
-                    retry=RetryPolicy(settings.retry_attempts, settings.retry_deadline_s),
-                )
-            )
+            client = await stack.enter_async_context(_client(settings, request.api_key))
         report = await _plan_and_send(request, table, client, results_path, run_id, stack)
         # Still under the event's lock: a second run cannot start before the files are out.
-        if request.write_results:
-            absent = [
-                Absent(r.id, r.title or "", r.start or "", r.reference_id, removed)
-                for r, removed in report.plan.absent
-            ]
-            write_results(results_path, table, report.outcomes, absent=absent)
-        if request.write_back:
-            from importer.workbook import imported_path, write_back
-
-            back = write_back(table, report.outcomes, imported_path(table.path))
-            report = dataclasses.replace(report, written_back=back)
+        report = _write_files(request, table, report, results_path)
     log.info(
         "summary",
         extra={
@@ -202,16 +171,63 @@ async def _run_import(request: ImportRequest) -> ImportReport:
     return report
 
 
-async def _plan_and_send(
-    request: ImportRequest,
+def _checked(request: ImportRequest) -> tuple[Path | str, bool]:
+    """The agenda to read and whether the run talks to Zuddl; a request that cannot run is
+    refused before anything is read."""
+    settings = request.settings
+    agenda = request.agenda or settings.agenda
+    if agenda is None:
+        raise UsageError('Name the agenda file to import (or agenda = "..." in the config).')
+    online = request.api_key is not None and settings.event_id is not None
+    if not online and not request.dry_run:
+        raise UsageError("An import needs --event (the Zuddl event ID) and an API key.")
+    if settings.event_id is not None and not UUID_RE.match(settings.event_id):
+        raise UsageError(
+            f'"{settings.event_id}" is not an event ID. An event ID looks like '
+            "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
+        )
+    return agenda, online
+
+
+def _client(settings: Settings, key: Secret) -> ZuddlClient:
+    return ZuddlClient(
+        settings.base_url,
+        key,
+        auth_scheme=settings.auth_scheme,
+        max_retry_after_s=settings.max_retry_after_s,
+        timeout_s=settings.timeout_s,
+        rate_limit=settings.rate_limit,
+        concurrency=settings.concurrency,
+        retry=RetryPolicy(settings.retry_attempts, settings.retry_deadline_s),
+    )
+
+
+def _write_files(
+    request: ImportRequest, table: Table, report: ImportReport, results_path: Path
+) -> ImportReport:
+    """The results sheet (with the sessions not in the sheet) and the written-back workbook."""
+    if request.write_results:
+        absent = [
+            Absent(r.id, r.title or "", r.start or "", r.reference_id, removed)
+            for r, removed in report.plan.absent
+        ]
+        write_results(results_path, table, report.outcomes, absent=absent)
+    if request.write_back:
+        from importer.workbook import imported_path, write_back
+
+        back = write_back(table, report.outcomes, imported_path(table.path))
+        report = dataclasses.replace(report, written_back=back)
+    return report
+
+
+async def _planned(
+    settings: Settings,
     table: Table,
     client: ZuddlClient | None,
     results_path: Path,
-    run_id: str,
-    stack: contextlib.AsyncExitStack,
-) -> ImportReport:
-    settings = request.settings
-    notes = list(table.notes)
+    notes: list[str],
+) -> tuple[EventState | None, str, Mapped, Plan]:
+    """Read the event (when online), map the rows in its time zone, and plan against it."""
     state: EventState | None = None
     history = History(frozenset(), {})
     timezone = settings.mapping.timezone
@@ -249,6 +265,20 @@ async def _plan_and_send(
         last_sent=history.last_sent if state else None,
         on_conflict=settings.on_conflict,
     )
+    return state, timezone, mapped, plan
+
+
+async def _plan_and_send(
+    request: ImportRequest,
+    table: Table,
+    client: ZuddlClient | None,
+    results_path: Path,
+    run_id: str,
+    stack: contextlib.AsyncExitStack,
+) -> ImportReport:
+    settings = request.settings
+    notes = list(table.notes)
+    state, timezone, mapped, plan = await _planned(settings, table, client, results_path, notes)
     journal = None
     if state is not None and settings.event_id is not None and not request.dry_run:
         journal = stack.enter_context(
