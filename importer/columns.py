@@ -134,6 +134,26 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "type",
         "sessiontype",
     ),
+    "speakers": (
+        "speakers",
+        "speaker",
+        "presenters",
+        "presenter",
+        "panelists",
+        "panelist",
+        "panellists",
+        "panellist",
+        "moderators",
+        "moderator",
+        "authors",
+        "author",
+        "chairs",
+        "chair",
+        "speakernames",
+        "speakername",
+        "speakeremails",
+        "speakeremail",
+    ),
 }
 # Columns this tool adds to results and written-back sheets: never read back as data.
 OWN_COLUMNS = frozenset(
@@ -169,6 +189,7 @@ FIELD_LABELS = {
     "location": "location",
     "capacity": "capacity",
     "tags": "tags",
+    "speakers": "speakers",
 }
 
 
@@ -191,6 +212,8 @@ def is_known_header(text: str) -> bool:
 
 # Fields that several columns may feed (joined or collected); any other takes one column.
 JOINABLE = ("title", "description", "tags")
+# Fields several columns feed without a mapping: "Speaker" and "Moderator" both name people.
+COLLECTED = ("speakers",)
 
 
 @dataclass(frozen=True)
@@ -250,7 +273,8 @@ def match_columns(
         if not field_:
             notes.append(f'Column "{header}" is not a session field and is not imported.')
             continue
-        if field_ in chosen and rank == -1 and chosen[field_][0] == -1 and field_ in JOINABLE:
+        explicit_join = rank == -1 and chosen.get(field_, (0,))[0] == -1 and field_ in JOINABLE
+        if field_ in chosen and (explicit_join or field_ in COLLECTED):
             more.setdefault(field_, []).append(index)  # several columns sent there on purpose
             continue
         if field_ in chosen and chosen[field_][0] <= rank:

@@ -21,6 +21,7 @@ class RemoteSession:
     capacity: int | None = None
     tags: tuple[str, ...] = ()
     parent: str | None = None
+    speakers: tuple[str, ...] = ()  # speaker IDs (lower case), in the order listed
 
 
 def format_utc(moment: datetime) -> str:

@@ -38,6 +38,13 @@ from importer.outcomes import before_sending, row_warnings
 from importer.plan import Plan, build_plan, held_fields
 from importer.results import Absent, Outcome, Status, check_results_path, write_results
 from importer.sending import Sending, duplicates
+from importer.speakerlinks import (
+    link_speakers,
+    plan_note,
+    planned_changes,
+    read_roster,
+    resolve_speakers,
+)
 
 log = logging.getLogger("zuddl_import")
 RUN_ID: contextvars.ContextVar[str] = contextvars.ContextVar("run_id", default="")
@@ -237,6 +244,10 @@ async def _plan_and_send(
     mapped = map_rows(
         table, settings.mapping, timezone=timezone, locations=state.locations if state else None
     )
+    links = None  # speakers are linked only when the sheet has a speakers column
+    if client is not None and settings.event_id and "speakers" in mapped.columns.fields:
+        mapped, links = resolve_speakers(mapped, await read_roster(client, settings.event_id))
+        notes.extend(links.notes())
     plan = build_plan(
         mapped,
         existing=state.existing if state else None,
@@ -263,6 +274,8 @@ async def _plan_and_send(
             "title and start are used (column Reference ID Used of the results). Copy them into "
             "the sheet so later runs still match these sessions when a title or time changes."
         )
+    if links is not None and state is not None:
+        notes.extend(plan_note(planned_changes(links, plan, state.remote)))
     if request.on_plan is not None:
         request.on_plan(plan)
     warnings = row_warnings(plan)
@@ -278,6 +291,8 @@ async def _plan_and_send(
     )
     if state is not None and client is not None and not request.dry_run:
         await sending.send(client, state, journal)
+        if links is not None and sending.stopped is None and settings.event_id:
+            await link_speakers(client, settings.event_id, links, outcomes, state.remote)
         notes.extend(state.naming.notes)
         if sending.created_any:
             notes.extend(await duplicates(client, settings, plan, outcomes))

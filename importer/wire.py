@@ -149,4 +149,9 @@ def remote_session(item: Mapping[str, Any]) -> RemoteSession:
         capacity=capacity,
         tags=tuple(str(t) for t in item.get("tags") or ()),
         parent=str(parent).lower() if parent else None,
+        speakers=tuple(
+            str(s["speakerId"]).lower()
+            for s in item.get("speakers") or ()
+            if isinstance(s, dict) and s.get("speakerId")
+        ),
     )
