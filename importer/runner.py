@@ -246,7 +246,8 @@ async def _plan_and_send(
     )
     links = None  # speakers are linked only when the sheet has a speakers column
     if client is not None and settings.event_id and "speakers" in mapped.columns.fields:
-        mapped, links = resolve_speakers(mapped, await read_roster(client, settings.event_id))
+        roster = await read_roster(client, settings.event_id)
+        mapped, links = resolve_speakers(mapped, roster, settings.unknown_speakers)
         notes.extend(links.notes())
     plan = build_plan(
         mapped,

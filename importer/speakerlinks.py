@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from importer.client import ZuddlClient
-from importer.drafts import Mapped, Problem
+from importer.drafts import Mapped, Problem, Severity
 from importer.plan import Plan
 from importer.remote import RemoteSession
 from importer.results import Outcome, Status
@@ -53,8 +53,11 @@ async def read_roster(client: ZuddlClient, event_id: str) -> Roster | None:
     return None if items is None else Roster(event_speakers(items))
 
 
-def resolve_speakers(mapped: Mapped, roster: Roster | None) -> tuple[Mapped, SpeakerLinks]:
-    """The rows' speakers looked up; an unknown one becomes a warning on its cell."""
+def resolve_speakers(
+    mapped: Mapped, roster: Roster | None, unknown: Severity = "warning"
+) -> tuple[Mapped, SpeakerLinks]:
+    """The rows' speakers looked up; an unknown one is a warning on its cell (or, when asked
+    with ``unknown_speakers = "error"``, an error that holds the row)."""
     links = SpeakerLinks(roster)
     problems: list[Problem] = []
     cols = mapped.columns
@@ -80,13 +83,21 @@ def resolve_speakers(mapped: Mapped, roster: Roster | None) -> tuple[Mapped, Spe
                     entry,
                     f'"{entry}" is not a speaker of this event, so it is not linked.{hint} '
                     "Add the speaker in Zuddl, then run again.",
-                    "warning",
+                    unknown,
                     cols.cell("speakers", draft.row),
                 )
             )
         links.wanted[draft.row] = tuple(found)
     if problems:
-        mapped = dataclasses.replace(mapped, problems=mapped.problems + tuple(problems))
+        held = frozenset(p.row for p in problems if p.severity == "error" and p.row is not None)
+        mapped = dataclasses.replace(
+            mapped,
+            drafts=tuple(d for d in mapped.drafts if d.row not in held),
+            problems=mapped.problems + tuple(problems),
+            invalid_rows=mapped.invalid_rows | held,
+        )
+        for row in held:
+            links.wanted.pop(row, None)
     return mapped, links
 
 

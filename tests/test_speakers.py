@@ -163,3 +163,17 @@ def test_sessionize_rows_per_speaker_become_one_session_with_all_speakers(
     report = import_into(sandbox, agenda)
     assert report.counts[Status.CREATED] == 2
     assert linked(sandbox) == {"101": [GRACE.id, ALAN.id], "102": [ADA.id]}
+
+
+def test_unknown_speakers_hold_the_row_only_when_asked(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    agenda = write_csv(tmp_path / "a.csv", rows("Ada Lovelace", "Nobody Known"), HEADERS)
+    report = import_into(sandbox, agenda, unknown_speakers="error", skip_invalid=True)
+    assert report.counts == {Status.CREATED: 1, Status.INVALID: 1}
+    assert linked(sandbox) == {"S0": [ADA.id]}
+    messages = {r["Row"]: r["Message"] for r in read_results(report.results_path)}
+    assert messages[3] == (
+        'Row 3, column "Speakers": "Nobody Known" is not a speaker of this event, so it is not '
+        "linked. Add the speaker in Zuddl, then run again."
+    )
