@@ -339,6 +339,20 @@ class ZuddlClient:
         self._refused(response)
         return None if response.status_code < 300 else _api_reason(response)
 
+    async def add_files(
+        self, event_id: str, session_id: str, files: list[tuple[str, str]]
+    ) -> str | None:
+        """POST a session's new files; None when done, else why not. Not retried on 5xx: a
+        second POST could add the files twice."""
+        path = f"/v1/events/{event_id}/sessions/{session_id}/files"
+        body = [{"fileName": name, "fileUrl": url} for name, url in files]
+        try:
+            response = await self._send("POST", path, json=body)
+        except httpx.TransportError as exc:
+            return f"no answer ({_transport_reason(exc)})"
+        self._refused(response)
+        return None if response.status_code < 300 else _api_reason(response)
+
     async def probe(self, path: str, *, scheme: str | None = None) -> ProbeAnswer:
         """One GET, no retry, for ``doctor``; unreachable is an ``ApiError``."""
         try:

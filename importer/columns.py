@@ -154,6 +154,25 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "speakeremails",
         "speakeremail",
     ),
+    "links": (
+        "links",
+        "link",
+        "slides",
+        "slideslink",
+        "slidesurl",
+        "presentation",
+        "recording",
+        "recordings",
+        "recordinglink",
+        "recordingurl",
+        "video",
+        "videolink",
+        "videourl",
+        "stream",
+        "streamlink",
+        "streamurl",
+        "livestream",
+    ),
 }
 # Columns this tool adds to results and written-back sheets: never read back as data.
 OWN_COLUMNS = frozenset(
@@ -190,6 +209,7 @@ FIELD_LABELS = {
     "capacity": "capacity",
     "tags": "tags",
     "speakers": "speakers",
+    "links": "links",
 }
 
 
@@ -213,7 +233,7 @@ def is_known_header(text: str) -> bool:
 # Fields that several columns may feed (joined or collected); any other takes one column.
 JOINABLE = ("title", "description", "tags")
 # Fields several columns feed without a mapping: "Speaker" and "Moderator" both name people.
-COLLECTED = ("speakers",)
+COLLECTED = ("speakers", "links")
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ class Draft(BaseModel):
     tags: tuple[str, ...] = ()
     # The speakers the row names, in order (names or e-mails); None: the sheet has no column.
     speakers: tuple[str, ...] | None = None
+    files: tuple[tuple[str, str], ...] = ()  # (fileName, fileUrl): links to add as files
 
 
 @dataclass(frozen=True)

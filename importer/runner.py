@@ -38,12 +38,14 @@ from importer.outcomes import before_sending, row_warnings
 from importer.plan import Plan, build_plan, held_fields
 from importer.results import Absent, Outcome, Status, check_results_path, write_results
 from importer.sending import Sending, duplicates
+from importer.sessionfiles import add_files, files_note
 from importer.speakerlinks import (
     link_speakers,
     plan_note,
     planned_changes,
     read_roster,
     resolve_speakers,
+    sessions_of,
 )
 
 log = logging.getLogger("zuddl_import")
@@ -277,6 +279,9 @@ async def _plan_and_send(
         )
     if links is not None and state is not None:
         notes.extend(plan_note(planned_changes(links, plan, state.remote)))
+    files = {d.row: d.files for d in mapped.drafts if d.files}
+    if files and state is not None:
+        notes.extend(files_note(files, sessions_of(plan), state.remote))
     if request.on_plan is not None:
         request.on_plan(plan)
     warnings = row_warnings(plan)
@@ -294,6 +299,8 @@ async def _plan_and_send(
         await sending.send(client, state, journal)
         if links is not None and sending.stopped is None and settings.event_id:
             await link_speakers(client, settings.event_id, links, outcomes, state.remote)
+        if files and sending.stopped is None and settings.event_id:
+            await add_files(client, settings.event_id, files, outcomes, state.remote)
         notes.extend(state.naming.notes)
         if sending.created_any:
             notes.extend(await duplicates(client, settings, plan, outcomes))

@@ -125,8 +125,7 @@ def planned_changes(
 ) -> dict[int, SpeakerChange]:
     """Before sending: the speaker changes each row will make (a created session has none)."""
     current = {s.id.lower(): s.speakers for s in remote}
-    session_of = {n: sid for n, (sid, _) in plan.unchanged.items()}
-    session_of.update({s.draft.row: s.session_id for s in plan.steps if s.session_id})
+    session_of = sessions_of(plan)
     result = {}
     for row, wanted in links.wanted.items():
         sid = session_of.get(row)
@@ -134,6 +133,13 @@ def planned_changes(
         if change.add or change.remove:
             result[row] = change
     return result
+
+
+def sessions_of(plan: Plan) -> dict[int, str]:
+    """Row -> the session it matched in Zuddl (rows to create have none yet)."""
+    found = {n: sid for n, (sid, _) in plan.unchanged.items()}
+    found.update({s.draft.row: s.session_id for s in plan.steps if s.session_id})
+    return found
 
 
 def plan_note(changes: Mapping[int, SpeakerChange]) -> list[str]:

@@ -154,4 +154,9 @@ def remote_session(item: Mapping[str, Any]) -> RemoteSession:
             for s in item.get("speakers") or ()
             if isinstance(s, dict) and s.get("speakerId")
         ),
+        files=tuple(
+            str(f["fileUrl"])
+            for f in item.get("files") or ()
+            if isinstance(f, dict) and f.get("fileUrl")
+        ),
     )
