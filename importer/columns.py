@@ -133,6 +133,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "labels",
         "type",
         "sessiontype",
+        "topic",
+        "format",
+        "sessionformat",
+        "level",
+        "audience",
+        "difficulty",
     ),
     "speakers": (
         "speakers",
