@@ -62,10 +62,11 @@ def resolve_speakers(
     problems: list[Problem] = []
     cols = mapped.columns
     for draft in mapped.drafts:
-        if not draft.speakers:
+        if draft.speakers is None:  # no speakers column: Zuddl's are left alone
             continue
         if roster is None:
-            links.wanted[draft.row] = ()
+            if draft.speakers:
+                links.wanted[draft.row] = ()
             continue
         found: list[EventSpeaker] = []
         for entry in draft.speakers:

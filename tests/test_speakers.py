@@ -118,6 +118,12 @@ def test_reruns_send_only_the_difference_and_nothing_when_unchanged(
     assert after["requests"].get("DELETE 200", 0) - before["requests"].get("DELETE 200", 0) == 1
     assert speaker_writes(after) - speaker_writes(before) == 2
     assert "Speakers: 1 session to change (1 link to add, 1 to remove)." in changed.notes
+    # An emptied cell unlinks that session's speakers (the column is still there).
+    write_csv(tmp_path / "a.csv", rows("Ada Lovelace; José Martínez", None), HEADERS)
+    emptied = import_into(sandbox, agenda)
+    assert linked(sandbox) == {"S0": [ADA.id, JOSE.id], "S1": []}
+    messages = {r["Row"]: r["Message"] for r in read_results(emptied.results_path)}
+    assert messages[3] == "1 speaker link removed."
 
 
 def test_without_a_speakers_column_zuddls_speakers_are_left_alone(
