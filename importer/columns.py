@@ -197,6 +197,7 @@ OWN_COLUMNS = frozenset(
 RESULT_COLUMNS = OWN_COLUMNS | {"zuddlsessionid"}
 # Columns this tool adds when it reshapes an agenda (grid.py, sheets.py, schedules.py,
 # speakerrows.py): shown in the results, never imported, not noted as unknown.
+# ("Speakers" is one of them, but also the speakers field's alias, which wins.)
 SHAPE_COLUMNS = frozenset({"rooms", "cell", "sheet", "sheetrow", "speakers"})
 _ALIAS_RANK = {
     alias: (field, rank) for field, names in ALIASES.items() for rank, alias in enumerate(names)
