@@ -11,11 +11,14 @@ import asyncio
 import dataclasses
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from importer.client import ZuddlClient
 from importer.drafts import Problem
 from importer.remote import RemoteSession
 from importer.results import Outcome, Status
+
+if TYPE_CHECKING:  # only for annotations: reading cells never loads the HTTP client
+    from importer.client import ZuddlClient
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _MARKDOWN = re.compile(r"\[([^\]]+)\]\((https?://[^\s)]+)\)", re.IGNORECASE)

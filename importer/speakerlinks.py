@@ -13,14 +13,16 @@ import asyncio
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from importer.client import ZuddlClient
 from importer.drafts import Mapped, Problem, Severity
 from importer.plan import Plan
 from importer.remote import RemoteSession
 from importer.results import Outcome, Status
 from importer.speakers import EventSpeaker, Roster, event_speakers
+
+if TYPE_CHECKING:  # only for annotations: reading cells never loads the HTTP client
+    from importer.client import ZuddlClient
 
 NO_LIST = "Speakers not linked: the API has no speakers list."
 _LINKED = (Status.CREATED, Status.UPDATED, Status.UNCHANGED)
