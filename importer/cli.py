@@ -41,6 +41,11 @@ def cli(debug: bool) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="JSON list of location names (or objects with name/id/type/mapLink).",
 )
+@click.option(
+    "--speakers",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON list of the event's speakers (objects with name and/or email, id optional).",
+)
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file.")
 @click.option("--rate-limit", default=10.0, show_default=True, help="Requests/s per key; 0=none.")
 @click.option("--max-concurrent", default=100, show_default=True, type=click.IntRange(1))
@@ -59,11 +64,12 @@ def cli(debug: bool) -> None:
     show_default=True,
     help="Which variant of the API to play: evidence, reference-id, lenient, strict, "
     "page-cap, sorted-list, upper-ids, late-commit, no-id, virtual-event, zone-text, "
-    "quota-spent (see the README).",
+    "no-speakers-list, quota-spent (see the README).",
 )
 def sandbox(**opts: Any) -> None:
     """Serve a local emulator of the Zuddl sessions API (no account needed)."""
     from importer.sandbox import settings as sb
+    from importer.sandbox.people import read_speakers_file
 
     try:
         from zoneinfo import ZoneInfo
@@ -79,7 +85,8 @@ def sandbox(**opts: Any) -> None:
                 f"{event_id!r} is not an event ID (a UUID)", param_hint="--event"
             )
         places = sb.read_locations_file(opts["locations"], event_id) if opts["locations"] else None
-        events.append(sb.demo_event(event_id, opts["timezone"], places))
+        people = read_speakers_file(opts["speakers"], event_id) if opts["speakers"] else None
+        events.append(sb.demo_event(event_id, opts["timezone"], places, people))
     from importer.sandbox.profiles import profile
 
     try:

@@ -307,6 +307,52 @@ class ZuddlClient:
     async def list_sessions(self, event_id: str, expected: int = 0) -> Listing:
         return listing(await self._all_pages(f"/v1/events/{event_id}/sessions", expected))
 
+    async def list_speakers(self, event_id: str) -> list[dict[str, Any]] | None:
+        """The event's speakers, or None when the API has no such list (404: the endpoint is
+        seen only in code by Zuddl staff; nothing depends on it)."""
+        path = f"/v1/events/{event_id}/speakers"
+        probe = await self._get_or_none(path)
+        if probe is None:
+            return None
+        return await self._all_pages(path)
+
+    async def _get_or_none(self, path: str) -> Any:
+        try:
+            response = await self._idempotent("GET", path, params={"page": 1, "size": 1})
+        except (httpx.TransportError, _ServerError):
+            return await self._get(path)  # says why, in the words every GET uses
+        self._refused(response)
+        return None if response.status_code in (404, 405, 501) else True
+
+    async def change_speakers(
+        self, event_id: str, session_id: str, items: list[dict[str, Any]], *, add: bool
+    ) -> str | None:
+        """POST (add) or DELETE (remove) a session's speakers; None when done, else why not.
+        Both are idempotent (the same IDs end up linked or not), so 5xx are retried."""
+        path = f"/v1/events/{event_id}/sessions/{session_id}/speakers"
+        try:
+            response = await self._idempotent("POST" if add else "DELETE", path, json=items)
+        except httpx.TransportError as exc:
+            return f"no answer ({_transport_reason(exc)})"
+        except _ServerError as exc:
+            return f"Zuddl answered {exc.response.status_code}"
+        self._refused(response)
+        return None if response.status_code < 300 else _api_reason(response)
+
+    async def add_files(
+        self, event_id: str, session_id: str, files: list[tuple[str, str]]
+    ) -> str | None:
+        """POST a session's new files; None when done, else why not. Not retried on 5xx: a
+        second POST could add the files twice."""
+        path = f"/v1/events/{event_id}/sessions/{session_id}/files"
+        body = [{"fileName": name, "fileUrl": url} for name, url in files]
+        try:
+            response = await self._send("POST", path, json=body)
+        except httpx.TransportError as exc:
+            return f"no answer ({_transport_reason(exc)})"
+        self._refused(response)
+        return None if response.status_code < 300 else _api_reason(response)
+
     async def probe(self, path: str, *, scheme: str | None = None) -> ProbeAnswer:
         """One GET, no retry, for ``doctor``; unreachable is an ``ApiError``."""
         try:

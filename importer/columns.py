@@ -133,6 +133,51 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "labels",
         "type",
         "sessiontype",
+        "topic",
+        "format",
+        "sessionformat",
+        "level",
+        "audience",
+        "difficulty",
+    ),
+    "speakers": (
+        "speakers",
+        "speaker",
+        "presenters",
+        "presenter",
+        "panelists",
+        "panelist",
+        "panellists",
+        "panellist",
+        "moderators",
+        "moderator",
+        "authors",
+        "author",
+        "chairs",
+        "chair",
+        "speakernames",
+        "speakername",
+        "speakeremails",
+        "speakeremail",
+    ),
+    "links": (
+        "links",
+        "link",
+        "slides",
+        "slideslink",
+        "slidesurl",
+        "presentation",
+        "recording",
+        "recordings",
+        "recordinglink",
+        "recordingurl",
+        "video",
+        "videolink",
+        "videourl",
+        "stream",
+        "streamlink",
+        "streamurl",
+        "livestream",
     ),
 }
 # Columns this tool adds to results and written-back sheets: never read back as data.
@@ -152,6 +197,7 @@ OWN_COLUMNS = frozenset(
 RESULT_COLUMNS = OWN_COLUMNS | {"zuddlsessionid"}
 # Columns this tool adds when it reshapes an agenda (grid.py, sheets.py, schedules.py,
 # speakerrows.py): shown in the results, never imported, not noted as unknown.
+# ("Speakers" is one of them, but also the speakers field's alias, which wins.)
 SHAPE_COLUMNS = frozenset({"rooms", "cell", "sheet", "sheetrow", "speakers"})
 _ALIAS_RANK = {
     alias: (field, rank) for field, names in ALIASES.items() for rank, alias in enumerate(names)
@@ -169,6 +215,8 @@ FIELD_LABELS = {
     "location": "location",
     "capacity": "capacity",
     "tags": "tags",
+    "speakers": "speakers",
+    "links": "links",
 }
 
 
@@ -191,6 +239,8 @@ def is_known_header(text: str) -> bool:
 
 # Fields that several columns may feed (joined or collected); any other takes one column.
 JOINABLE = ("title", "description", "tags")
+# Fields several columns feed without a mapping: "Speaker" and "Moderator" both name people.
+COLLECTED = ("speakers", "links")
 
 
 @dataclass(frozen=True)
@@ -250,7 +300,8 @@ def match_columns(
         if not field_:
             notes.append(f'Column "{header}" is not a session field and is not imported.')
             continue
-        if field_ in chosen and rank == -1 and chosen[field_][0] == -1 and field_ in JOINABLE:
+        explicit_join = rank == -1 and chosen.get(field_, (0,))[0] == -1 and field_ in JOINABLE
+        if field_ in chosen and (explicit_join or field_ in COLLECTED):
             more.setdefault(field_, []).append(index)  # several columns sent there on purpose
             continue
         if field_ in chosen and chosen[field_][0] <= rank:

@@ -125,6 +125,8 @@ class Settings:
     max_retry_after_s: float = 300.0
     # A field changed both in Zuddl and in the sheet since the last import: which one wins.
     on_conflict: Literal["stop", "sheet", "zuddl"] = "stop"
+    # A speaker the event does not have: a warning on the cell, or an error that holds the row.
+    unknown_speakers: Literal["warning", "error"] = "warning"
     mapping: MappingOptions = MappingOptions()
     key_from_file: Secret | None = field(default=None, repr=False)  # api_key in a private file
     # A private agenda link's request headers: header name -> the variable holding its value.
@@ -167,6 +169,10 @@ class Settings:
         if self.on_conflict not in ("stop", "sheet", "zuddl"):
             raise UsageError(
                 f'on_conflict must be "stop", "sheet" or "zuddl", not "{self.on_conflict}".'
+            )
+        if self.unknown_speakers not in ("warning", "error"):
+            raise UsageError(
+                f'unknown_speakers must be "warning" or "error", not "{self.unknown_speakers}".'
             )
         if self.auth_scheme not in ("raw", "bearer"):
             raise UsageError(f'auth_scheme must be "raw" or "bearer", not "{self.auth_scheme}".')
@@ -264,6 +270,7 @@ _TOP_KEYS = {
     "lookup_grace": ("lookup_grace_s", (int, float)),
     "max_retry_after": ("max_retry_after_s", (int, float)),
     "on_conflict": ("on_conflict", str),
+    "unknown_speakers": ("unknown_speakers", str),
 }
 _MAPPING_KEYS = {
     "timezone": ("timezone", str),

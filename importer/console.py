@@ -25,10 +25,10 @@ from importer.download import AgendaSource
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.grouping import grouped
 from importer.notify import deliver, summary_of_error, summary_of_report
-from importer.outcomes import Outcome, Status
 from importer.plan import Plan
 from importer.planview import PlanView
 from importer.runner import ImportReport, ImportRequest, run_import
+from importer.status import Outcome, Status
 
 MAX_PROBLEMS_SHOWN = 20
 

@@ -20,8 +20,8 @@ from importer.client import ZuddlClient
 from importer.errors import ImporterError
 from importer.journal import Journal
 from importer.naming import Naming, ReferenceNotKept
-from importer.outcomes import Outcome, Status
 from importer.plan import Plan, Step, wanted
+from importer.status import Outcome, Status
 from importer.wire import session_body, with_kept
 
 log = logging.getLogger("zuddl_import")

@@ -53,6 +53,9 @@ class Draft(BaseModel):
     location_id: str | None = Field(default=None, pattern=UUID_RE.pattern)
     capacity: int | None = Field(default=None, ge=0)
     tags: tuple[str, ...] = ()
+    # The speakers the row names, in order (names or e-mails); None: the sheet has no column.
+    speakers: tuple[str, ...] | None = None
+    files: tuple[tuple[str, str], ...] = ()  # (fileName, fileUrl): links to add as files
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ from importer.rowview import RowView
 from importer.sanity import sanity_warnings
 from importer.sections import Times, section_spans
 from importer.sequence import settle
+from importer.sessionfiles import file_problems, read_file_cells
+from importer.speakers import read_speaker_cells
 from importer.table import Table
 
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
@@ -126,6 +128,14 @@ def _map_rows(
     ctx = TimeContext(options, zone, timezone, order, base, relative)
     problems: list[Problem] = [Problem(None, None, None, n, "warning") for n in cols.notes]
     ref_rows = _reference_rows(table, cols)
+    people, notes = read_speaker_cells(
+        ((r.number, r.values) for r in table.rows), cols.all_of("speakers"), cols.headers
+    )
+    problems.extend(Problem(None, None, None, n, "warning") for n in notes)
+    links, not_links = read_file_cells(
+        ((r.number, r.values) for r in table.rows), cols.all_of("links"), cols.headers
+    )
+    problems.extend(file_problems(not_links, cols.headers, table.columns))
     pending: list[_Pending] = []
     for source in table.rows:
         context = table.context.get(source.number)
@@ -134,6 +144,10 @@ def _map_rows(
             pending.append(_Pending(row, _heading_fields(row), None))
             continue
         pending.append(_read_row(row, options, ctx, places, known_ids, ref_rows))
+        if "speakers" in cols.fields:  # without the column, Zuddl's speakers are left alone
+            pending[-1].fields["speakers"] = people[source.number]
+        if links.get(source.number):
+            pending[-1].fields["files"] = links[source.number]
     problems.extend(settle([p.span for p in pending if p.span is not None], ctx))
     problems.extend(_unnamed_note([p.row for p in pending if p.row.title_from_unnamed]))
     times = {p.row.number: t for p in pending if p.span and (t := finish(p.span, ctx))}

@@ -25,8 +25,8 @@ from importer.config import Settings
 from importer.drafts import Problem
 from importer.links import is_link, safe_address, shown_link
 from importer.nightly import NotifySettings
-from importer.outcomes import Status
 from importer.runner import ImportReport
+from importer.status import Status
 
 log = logging.getLogger("zuddl_import")
 PROBLEMS_SHOWN = 5

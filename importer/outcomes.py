@@ -1,5 +1,4 @@
-"""What happened to each row (``Outcome``, ``Status``), and every row's outcome before
-anything is sent: invalid, skipped, unchanged, planned.
+"""Every row's outcome before anything is sent: invalid, skipped, unchanged, planned.
 
 The runner starts from these and replaces the rows it sends with what the dispatcher reports;
 rows it holds back keep these, with the reason they were not sent.
@@ -9,32 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
 
 from importer.plan import DERIVED_NOTE, Plan
+from importer.status import Outcome, Status
 from importer.table import Table
-
-
-class Status(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    FAILED = "failed"
-    INVALID = "invalid"
-    SKIPPED = "skipped"
-    PLANNED = "planned"
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    row: int
-    status: Status
-    session_id: str | None = None
-    parent_session_id: str | None = None
-    http_status: int | None = None
-    message: str = ""
-    reference_id: str | None = None
 
 
 def hold(

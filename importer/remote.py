@@ -21,6 +21,8 @@ class RemoteSession:
     capacity: int | None = None
     tags: tuple[str, ...] = ()
     parent: str | None = None
+    speakers: tuple[str, ...] = ()  # speaker IDs (lower case), in the order listed
+    files: tuple[str, ...] = ()  # the addresses of the session's files
 
 
 def format_utc(moment: datetime) -> str:

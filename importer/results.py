@@ -28,7 +28,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from importer.columns import RESULT_COLUMNS, normalise_header
 from importer.errors import UsageError
-from importer.outcomes import Outcome, Status
+from importer.status import Outcome, Status
 from importer.table import CellValue, Table
 from importer.xlsxrows import (
     FORMULA_PREFIXES,

@@ -30,13 +30,24 @@ from importer.journal import (
     read_history,
     read_journal,
 )
-from importer.loader import Table
 from importer.lock import event_lock
 from importer.mapper import UUID_RE, Mapped, map_rows
-from importer.outcomes import Outcome, Status, before_sending, row_warnings
+from importer.outcomes import before_sending, row_warnings
 from importer.plan import Plan, build_plan, held_fields
 from importer.results import Absent, check_results_path, write_results
 from importer.sending import Sending, duplicates
+from importer.sessionfiles import add_files, files_note
+from importer.speakerlinks import (
+    SpeakerLinks,
+    link_speakers,
+    plan_note,
+    planned_changes,
+    read_roster,
+    resolve_speakers,
+    sessions_of,
+)
+from importer.status import Outcome, Status
+from importer.table import Table
 
 log = logging.getLogger("zuddl_import")
 RUN_ID: contextvars.ContextVar[str] = contextvars.ContextVar("run_id", default="")
@@ -226,8 +237,9 @@ async def _planned(
     client: ZuddlClient | None,
     results_path: Path,
     notes: list[str],
-) -> tuple[EventState | None, str, Mapped, Plan]:
-    """Read the event (when online), map the rows in its time zone, and plan against it."""
+) -> tuple[EventState | None, str, Mapped, Plan, SpeakerLinks | None]:
+    """Read the event (when online), map the rows in its time zone (their speakers looked up
+    when the sheet has them), and plan against it."""
     state: EventState | None = None
     history = History(frozenset(), {})
     timezone = settings.mapping.timezone
@@ -252,6 +264,11 @@ async def _planned(
     mapped = map_rows(
         table, settings.mapping, timezone=timezone, locations=state.locations if state else None
     )
+    links = None  # speakers are linked only when the sheet has a speakers column
+    if client is not None and settings.event_id and "speakers" in mapped.columns.fields:
+        roster = await read_roster(client, settings.event_id)
+        mapped, links = resolve_speakers(mapped, roster, settings.unknown_speakers)
+        notes.extend(links.notes())
     plan = build_plan(
         mapped,
         existing=state.existing if state else None,
@@ -265,7 +282,7 @@ async def _planned(
         last_sent=history.last_sent if state else None,
         on_conflict=settings.on_conflict,
     )
-    return state, timezone, mapped, plan
+    return state, timezone, mapped, plan, links
 
 
 async def _plan_and_send(
@@ -278,7 +295,9 @@ async def _plan_and_send(
 ) -> ImportReport:
     settings = request.settings
     notes = list(table.notes)
-    state, timezone, mapped, plan = await _planned(settings, table, client, results_path, notes)
+    state, timezone, mapped, plan, links = await _planned(
+        settings, table, client, results_path, notes
+    )
     journal = None
     if state is not None and settings.event_id is not None and not request.dry_run:
         journal = stack.enter_context(
@@ -292,6 +311,11 @@ async def _plan_and_send(
             "title and start are used (column Reference ID Used of the results). Copy them into "
             "the sheet so later runs still match these sessions when a title or time changes."
         )
+    if links is not None and state is not None:
+        notes.extend(plan_note(planned_changes(links, plan, state.remote)))
+    files = {d.row: d.files for d in mapped.drafts if d.files}
+    if files and state is not None:
+        notes.extend(files_note(files, sessions_of(plan), state.remote))
     if request.on_plan is not None:
         request.on_plan(plan)
     warnings = row_warnings(plan)
@@ -307,6 +331,10 @@ async def _plan_and_send(
     )
     if state is not None and client is not None and not request.dry_run:
         await sending.send(client, state, journal)
+        if links is not None and sending.stopped is None and settings.event_id:
+            await link_speakers(client, settings.event_id, links, outcomes, state.remote)
+        if files and sending.stopped is None and settings.event_id:
+            await add_files(client, settings.event_id, files, outcomes, state.remote)
         notes.extend(state.naming.notes)
         if sending.created_any:
             notes.extend(await duplicates(client, settings, plan, outcomes))

@@ -5,7 +5,7 @@ dumps of submissions nest them as ``schedule[date][minute][room]`` with their ``
 in ``extra``; Sessionize's "All data" JSON lists ``sessions`` with ``rooms``, ``speakers`` and
 ``categories``. Each becomes a ``Table`` with the usual headers, so everything downstream (the
 checks, the plan, the results sheet) is the same as for a spreadsheet. Speakers' names are kept
-in a ``Speakers`` column for later use; it is not imported into sessions.
+in a ``Speakers`` column, which links them to the event's speakers (``speakerlinks``).
 """
 
 from __future__ import annotations

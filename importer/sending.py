@@ -12,8 +12,9 @@ from importer.dispatch import Dispatcher, Progress, Verification
 from importer.errors import ImporterError, SafetyStop
 from importer.event import EventState
 from importer.journal import Journal
-from importer.outcomes import Outcome, Status, hold
+from importer.outcomes import hold
 from importer.plan import Plan
+from importer.status import Outcome, Status
 from importer.table import Table
 
 

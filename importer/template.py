@@ -30,7 +30,7 @@ from importer.table import CellValue
 
 TEMPLATE_NAME = "agenda-template"
 INSTRUCTIONS, AGENDA = "Instructions", "Agenda"
-HEADERS = CANONICAL_HEADERS
+HEADERS = (*CANONICAL_HEADERS, "Speakers")
 # Validations and column formats reach this far: room for any real agenda, and the file stays
 # small because openpyxl stores a range, not a thousand cells.
 LAST_ROW = 1000
@@ -45,21 +45,24 @@ LAST_SECOND = "0.999988425925926"
 DAY = datetime.date(2026, 6, 10)
 
 T = datetime.time
-# (Reference ID, Parent, Title, Description, Date, Start, End, Location, Capacity, Tags)
+# (Reference ID, Parent, Title, Description, Date, Start, End, Location, Capacity, Tags,
+#  Speakers)
 # fmt: off
 EXAMPLE_ROWS: tuple[tuple[CellValue, ...], ...] = (
     ("KEY-1", None, "Opening Keynote",
      "Welcome from the organisers, and what the next two days hold.",
-     DAY, T(9, 0), T(9, 45), "Main Hall", 600, "Keynote"),
+     DAY, T(9, 0), T(9, 45), "Main Hall", 600, "Keynote", "Ada Lovelace + Grace Hopper"),
     ("TRK-1", None, "Track: Data Engineering",
      "Two talks on building data pipelines that survive real life.",
-     DAY, T(10, 0), T(11, 30), "Room 101", 120, "Data Engineering"),
+     DAY, T(10, 0), T(11, 30), "Room 101", 120, "Data Engineering", None),
     ("TRK-1-01", "TRK-1", "Incremental Models Without Tears",
      "How a six-hour nightly rebuild became a six-minute run.",
-     DAY, T(10, 0), T(10, 45), "Room 101", 120, "Data Engineering, Beginner"),
+     DAY, T(10, 0), T(10, 45), "Room 101", 120, "Data Engineering, Beginner",
+     "Alan Turing"),
     ("TRK-1-02", "TRK-1", "Changing Tables Without Downtime",
      "Adding and renaming columns while the pipeline keeps running.",
-     DAY, T(10, 45), T(11, 30), "Room 101", 120, "Data Engineering, Advanced"),
+     DAY, T(10, 45), T(11, 30), "Room 101", 120, "Data Engineering, Advanced",
+     "grace@example.com"),
 )
 # fmt: on
 
@@ -108,6 +111,11 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
     "Tags": (
         "Words that group sessions, such as the track or level. Optional.",
         "Words separated by commas, such as Keynote, Beginner.",
+    ),
+    "Speakers": (
+        "Who speaks, in the order attendees should see them. They must already be speakers of "
+        "the event in Zuddl (the import links them; it cannot add new people). Optional.",
+        "Names or e-mails separated by commas, such as Ada Lovelace + grace@example.com.",
     ),
 }
 

@@ -149,4 +149,14 @@ def remote_session(item: Mapping[str, Any]) -> RemoteSession:
         capacity=capacity,
         tags=tuple(str(t) for t in item.get("tags") or ()),
         parent=str(parent).lower() if parent else None,
+        speakers=tuple(
+            str(s["speakerId"]).lower()
+            for s in item.get("speakers") or ()
+            if isinstance(s, dict) and s.get("speakerId")
+        ),
+        files=tuple(
+            str(f["fileUrl"])
+            for f in item.get("files") or ()
+            if isinstance(f, dict) and f.get("fileUrl")
+        ),
     )

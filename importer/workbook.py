@@ -29,7 +29,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from importer.columns import normalise_header
 from importer.mapper import Problem
-from importer.outcomes import Outcome, Status
 from importer.results import (
     STATUS_COLOURS,
     XLSX_DATE,
@@ -39,6 +38,7 @@ from importer.results import (
     atomically,
     looks_like_formula,
 )
+from importer.status import Outcome, Status
 from importer.table import CellValue, Table
 
 AUTHOR = "Zuddl session importer"

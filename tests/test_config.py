@@ -26,7 +26,7 @@ KNOWN = (
     "agenda, agenda_headers, api_key, api_key_env, auth_scheme, base_url, columns, "
     "concurrency, defaults, event, layout, lock_dir, log_file, log_format, lookup_grace, "
     "max_changes, max_retry_after, mode, notify, on_conflict, rate_limit, reference_field, "
-    "results, retry_attempts, retry_deadline, sheet, skip_invalid, timeout"
+    "results, retry_attempts, retry_deadline, sheet, skip_invalid, timeout, unknown_speakers"
 )
 COLUMNS_USAGE = (
     'import.toml: [columns] maps a header to a field, e.g. "Room" = "location", or '
@@ -330,7 +330,11 @@ ERRORS = [
         'import.toml: unknown setting "ratelimit" (did you mean "rate_limit"?). '
         f"Known settings: {KNOWN}.",
     ),
-    ('speakers = "yes"\n', f'import.toml: unknown setting "speakers". Known settings: {KNOWN}.'),
+    ('catering = "yes"\n', f'import.toml: unknown setting "catering". Known settings: {KNOWN}.'),
+    (
+        'unknown_speakers = "ignore"\n',
+        'unknown_speakers must be "warning" or "error", not "ignore".',
+    ),
     (
         'timezone = "Europe/Berlin"\n',
         'import.toml: "timezone" belongs under [defaults]. Move the line below a [defaults] line.',

@@ -60,6 +60,10 @@ EXPECTED = {
         "quota may be used up. Try again after that.",
         ExitCode.API_UNAVAILABLE,
     ),
+    "no-speakers-list": (
+        "Speakers: The speakers list answered 404: speakers would be reported as not linked.",
+        ExitCode.OK,
+    ),
     "bearer-auth": (
         'Authentication: The key is refused as sent but accepted as "Bearer <key>".',
         ExitCode.OK,
@@ -145,3 +149,8 @@ def test_doctor_with_a_wrong_key_stops_with_exit_3(sandbox: SandboxHandle) -> No
         "Fix the STOP lines first.",
     ]
     assert "not-the-key" not in done.stdout + done.stderr
+
+
+def test_doctor_says_the_speakers_list_answers(sandbox: SandboxHandle) -> None:
+    found = run(sandbox, "evidence")
+    assert "Speakers: The speakers list answers: speakers can be linked by name." in lines(found)

@@ -31,8 +31,8 @@ from importer.config import MappingOptions, Secret
 from importer.console import TextLines
 from importer.loader import load_table
 from importer.mapper import map_rows
-from importer.outcomes import Outcome, Status
 from importer.runner import ImportRequest, run_import
+from importer.status import Outcome, Status
 from importer.workbook import write_back, write_checked
 from tests.conftest import SandboxHandle
 from tests.loader_fixtures import write_raw_xlsx

@@ -91,10 +91,10 @@ def test_header_aliases(headers: list[str], expected: dict[str, int]) -> None:
 
 
 def test_unknown_and_duplicate_headers_become_notes() -> None:
-    result = mapped(["Title", "Name", "Start", "Speaker"])
+    result = mapped(["Title", "Name", "Start", "Catering"])
     assert [p.text() for p in result.problems] == [
         'Column "Name" is not imported: "Title" already gives the title.',
-        'Column "Speaker" is not a session field and is not imported.',
+        'Column "Catering" is not a session field and is not imported.',
     ]
     assert {p.severity for p in result.problems} == {"warning"}
 

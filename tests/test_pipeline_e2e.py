@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from importer.errors import ApiError, ExitCode
-from importer.outcomes import Status
+from importer.status import Status
 from tests.conftest import OTHER_EVENT_ID, SandboxHandle
 from tests.pipeline_helpers import by_reference, import_into, read_results, write_csv, write_xlsx
 

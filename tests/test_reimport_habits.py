@@ -11,8 +11,8 @@ import openpyxl
 
 from importer.config import Secret
 from importer.errors import ExitCode
-from importer.outcomes import Status
 from importer.runner import ImportRequest, run_import
+from importer.status import Status
 from tests.conftest import SandboxHandle
 from tests.pipeline_helpers import (
     HEADERS,

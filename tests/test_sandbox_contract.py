@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from importer.sandbox.people import demo_speakers
 from tests.conftest import OTHER_EVENT_ID, READ_ONLY_KEY, SandboxHandle
 
 EVENT = "5a2db0c5-de30-4e7e-8a1d-000000000001"
@@ -416,7 +417,7 @@ def test_unknown_paths_and_methods_answer_in_the_error_shape(sandbox: SandboxHan
 
 
 def test_speakers_and_files_validate_and_attach(sandbox: SandboxHandle) -> None:
-    speaker = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    speaker = demo_speakers(sandbox.event_id)[0].id
     with sandbox.client() as c:
         created = c.post(SESSIONS, json=body()).json()
         base = f"{SESSIONS}/{created['id']}"

@@ -44,12 +44,13 @@ def test_columns_by_letter_and_position(sandbox: SandboxHandle, tmp_path: Path) 
 def test_alias_columns_still_pick_one_without_config(
     sandbox: SandboxHandle, tmp_path: Path
 ) -> None:
-    """Without [columns], "Track" gives the tags and "Format"/"Level" are noted, not mixed in."""
+    """Without [columns], "Track" gives the tags and "Format"/"Level" (tag columns too) are
+    noted, not mixed in."""
     report = run_layout(sandbox, tmp_path, "several-columns.csv")
 
     keynote = {s["referenceId"]: s for s in sandbox.sessions()}["K1"]
     assert keynote["tags"] == ["Main"]
     assert keynote["title"] == "Keynote"
-    assert 'Column "Format" is not a session field and is not imported.' in [
-        p.text() for p in report.mapped.problems
-    ]
+    notes = [p.text() for p in report.mapped.problems]
+    assert 'Column "Format" is not imported: "Track" already gives the tags.' in notes
+    assert 'Column "Level" is not imported: "Track" already gives the tags.' in notes

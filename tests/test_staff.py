@@ -115,7 +115,7 @@ def fill_template(path: Path) -> None:
     sheet = book["Agenda"]
     formats = {5: "yyyy-mm-dd", 6: "hh:mm", 7: "hh:mm"}
     for number in range(2, sheet.max_row + 1):
-        for column in range(1, 11):
+        for column in range(1, sheet.max_column + 1):
             sheet.cell(number, column).value = None
     for number, session in enumerate(SESSIONS, start=2):
         for column, value in enumerate(session, start=1):
@@ -179,8 +179,9 @@ def test_template_fill_validate_import_and_import_again(
         for cell in row:
             assert back["Instructions"][cell.coordinate].value == cell.value
     agenda = back["Agenda"]
-    assert [agenda.cell(1, c).value for c in range(11, 14)] == ADDED
-    assert agenda["K1"].font.b and fill(agenda["K1"]) == fill(agenda["A1"])
+    # Columns A-K are the template's (K: Speakers); the written-back ones follow.
+    assert [agenda.cell(1, c).value for c in range(12, 15)] == ADDED
+    assert agenda["L1"].font.b and fill(agenda["L1"]) == fill(agenda["A1"])
     assert agenda.freeze_panes == "A2"
     assert agenda["E2"].number_format == "yyyy-mm-dd"
     assert agenda["F2"].number_format == "hh:mm" and agenda["G2"].number_format == "hh:mm"
@@ -189,7 +190,7 @@ def test_template_fill_validate_import_and_import_again(
     assert agenda["A1"].comment is not None  # the template's column help is kept
     assert len(agenda.data_validations.dataValidation) == 7
     for number, session in enumerate(SESSIONS, start=2):
-        status, session_id, message = (agenda.cell(number, c).value for c in range(11, 14))
+        status, session_id, message = (agenda.cell(number, c).value for c in range(12, 15))
         assert (status, message) == ("created", None), number
         assert session_id == held[session[0]]["id"]
 
@@ -214,15 +215,16 @@ def test_template_fill_validate_import_and_import_again(
     assert len(sandbox.sessions()) == 10
     # Importing the written-back copy updates that same file: staff keep one working file.
     again = openpyxl.load_workbook(tmp_path / "t.imported.xlsx")["Agenda"]
-    assert [again.cell(1, c).value for c in range(11, 14)] == ADDED
-    assert again.cell(1, 14).value is None  # found again, not added twice
+    assert [again.cell(1, c).value for c in range(12, 15)] == ADDED
+    assert again.cell(1, 15).value is None  # found again, not added twice
     for number, session in enumerate(SESSIONS, start=2):
-        assert again.cell(number, 11).value == "unchanged"
-        assert again.cell(number, 12).value == held[session[0]]["id"]
+        assert again.cell(number, 12).value == "unchanged"
+        assert again.cell(number, 13).value == held[session[0]]["id"]
 
 
 # --- helpers for hand-made agendas ------------------------------------------------------------
 
+# "Catering": a column that is no session field (its cells say who hosts), to be noted.
 BIG_HEADERS = [
     "Reference ID",
     "Parent",
@@ -235,7 +237,7 @@ BIG_HEADERS = [
     "Location",
     "Capacity",
     "Tags",
-    "Speaker",
+    "Catering",
 ]
 FIELD_OF = {
     "Reference ID": "ref",
@@ -249,7 +251,7 @@ FIELD_OF = {
     "Location": "location",
     "Capacity": "capacity",
     "Tags": "tags",
-    "Speaker": "speaker",
+    "Catering": "speaker",
 }
 
 
@@ -337,7 +339,7 @@ def test_validate_checks_location_names_and_parents_against_the_event(
         'Parent "TRK-9" is not the reference ID of any row in this sheet nor of a session in '
         "the event. Check the spelling, or leave Parent empty."
     )
-    speaker = 'Column "Speaker" is not a session field and is not imported.'
+    speaker = 'Column "Catering" is not a session field and is not imported.'
 
     done = cli(tmp_path, "validate", "a.xlsx", *online(sandbox), key=sandbox.key, check=1)
     assert done.stdout.splitlines()[:2] == [
@@ -535,7 +537,7 @@ MISTAKES: list[tuple[str, dict[str, Any], str | None, str | None, str, str]] = [
      "none of these rows is sent until then.", "error"),
 ]
 # fmt: on
-SPEAKER_NOTE = 'Column "Speaker" is not a session field and is not imported.'
+SPEAKER_NOTE = 'Column "Catering" is not a session field and is not imported.'
 
 
 def test_every_kind_of_mistake_gets_its_own_exact_message(

@@ -37,6 +37,7 @@ CANONICAL = [
     "Location",
     "Capacity",
     "Tags",
+    "Speakers",
 ]
 LOCATIONS = {"Main Hall", "Room 101", "Room 102", "Workshop Room"}
 

@@ -17,8 +17,8 @@ from importer.config import MappingOptions
 from importer.errors import UsageError
 from importer.loader import Table, load_table
 from importer.mapper import Problem, map_rows
-from importer.outcomes import Outcome, Status
 from importer.results import STATUS_COLOURS
+from importer.status import Outcome, Status
 from importer.workbook import checked_path, imported_path, write_back, write_checked
 from tests.loader_fixtures import write_raw_xlsx
 

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from importer.sandbox.people import speaker_json
 from importer.sandbox.profiles import PROFILES
 from importer.sandbox.settings import Event
 from importer.sandbox.state import SandboxState, problem
@@ -106,6 +107,19 @@ async def list_locations(request: Request) -> Response:
     return JSONResponse(_paged(request, path, items, len(places), page, size))
 
 
+async def list_speakers(request: Request) -> Response:
+    event = _event(request)
+    played = _state(request).profile
+    if not played.speakers_list:
+        raise HTTPException(404, "no such endpoint")
+    page, size = parse_paging(dict(request.query_params))
+    items = [
+        speaker_json(s, played.upper_ids) for s in event.speakers[(page - 1) * size : page * size]
+    ]
+    path = f"/v1/events/{event.id}/speakers"
+    return JSONResponse(_paged(request, path, items, len(event.speakers), page, size))
+
+
 async def list_sessions(request: Request) -> Response:
     event = _event(request)
     page, size = parse_paging(dict(request.query_params))
@@ -193,6 +207,14 @@ async def speakers(request: Request) -> Response:
     event = _event(request)
     record = _session(request, event)
     items = validate_speakers(await _json(request))
+    known = {s.id.lower() for s in event.speakers}
+    unknown = {
+        f"[{i}].speakerId": "no speaker with this ID in the event"
+        for i, item in enumerate(items)
+        if item["speakerId"].lower() not in known
+    }
+    if unknown:
+        raise Invalid(unknown, 404, "Speaker not found")
     store = _state(request).store
     updated = store.change_speakers(event.id, record["id"], items, add=request.method == "POST")
     return JSONResponse(to_json(updated, event, _state(request).profile))
@@ -271,6 +293,7 @@ def starlette_app(state: SandboxState) -> Starlette:
         routes=[
             Route(event, get_event, methods=["GET"]),
             Route(event + "/locations", list_locations, methods=["GET"]),
+            Route(event + "/speakers", list_speakers, methods=["GET"]),
             Route(event + "/sessions", list_sessions, methods=["GET"]),
             Route(event + "/sessions", create_session, methods=["POST"]),
             Route(session, get_session, methods=["GET"]),

@@ -34,6 +34,7 @@ class Profile:
     event_timezone: str | None = None  # the event's time zone as text, instead of its own
     quota_spent: bool = False  # every call: 429 with a Retry-After of hours
     bearer_only: bool = False  # the key must come as "Bearer <key>" (Zuddl's sample code)
+    speakers_list: bool = True  # GET .../speakers answers (seen only in Zuddl staff's code)
 
     @property
     def virtual(self) -> bool:
@@ -114,6 +115,12 @@ PROFILES: dict[str, Profile] = {
             name="bearer-auth",
             about='the key accepted only as "Bearer <key>", as in Zuddl\'s own sample code',
             bearer_only=True,
+        ),
+        replace(
+            EVIDENCE,
+            name="no-speakers-list",
+            about="no GET /v1/events/{id}/speakers: the event's speakers cannot be listed",
+            speakers_list=False,
         ),
         replace(
             EVIDENCE,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import SandboxError
+from importer.sandbox.people import Speaker, demo_speakers
 from importer.sandbox.profiles import DEFAULT_PROFILE, profile
 
 #: The event a sandbox serves when none is asked for, so a demo needs no setup.
@@ -37,6 +38,7 @@ class Event:
     start_date: str
     end_date: str
     locations: tuple[Location, ...]
+    speakers: tuple[Speaker, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def demo_event(
     event_id: str = DEMO_EVENT_ID,
     timezone: str = "UTC",
     locations: tuple[Location, ...] | None = None,
+    speakers: tuple[Speaker, ...] | None = None,
 ) -> Event:
     return Event(
         id=event_id,
@@ -113,6 +116,7 @@ def demo_event(
         start_date="2026-01-01",
         end_date="2026-12-31",
         locations=locations if locations is not None else demo_locations(event_id),
+        speakers=speakers if speakers is not None else demo_speakers(event_id),
     )
 
 

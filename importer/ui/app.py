@@ -24,8 +24,8 @@ from starlette.staticfiles import StaticFiles
 
 from importer.errors import ImporterError
 from importer.limits import MB
-from importer.outcomes import Outcome, Status
 from importer.runner import ImportReport
+from importer.status import Outcome, Status
 from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
 from importer.ui.views import FIELD_CHOICES, check_view, plan_view, samples
 from importer.ui.workspace import MAX_UPLOAD_BYTES, Download, Workspace

@@ -26,10 +26,10 @@ from importer.filetype import TEXT_SUFFIXES
 from importer.limits import DEFAULT_LIMITS
 from importer.loader import Table, list_sheets
 from importer.mapper import UUID_RE
-from importer.outcomes import Outcome
 from importer.plan import Plan
 from importer.results import default_results_path
 from importer.runner import ImportReport, ImportRequest, run_import
+from importer.status import Outcome
 from importer.template import write_template
 from importer.workbook import checked_path, write_checked
 
