@@ -27,7 +27,15 @@ from importer.limits import MB
 from importer.results import Outcome, Status
 from importer.runner import ImportReport
 from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
-from importer.ui.views import FIELD_CHOICES, check_view, plan_view, samples
+from importer.ui.views import (
+    DATE_ORDERS,
+    FIELD_CHOICES,
+    check_view,
+    plan_view,
+    samples,
+    zone_choices,
+)
+from importer.ui.words import page_words
 from importer.ui.workspace import MAX_UPLOAD_BYTES, Download, Workspace
 
 HERE = Path(__file__).parent
@@ -68,6 +76,7 @@ class UiApp:
             Route("/columns", self.columns, methods=["POST"]),
             Route("/columns", self.columns_page),
             Route("/check", self.check_page),
+            Route("/check", self.recheck, methods=["POST"]),
             Route("/check/workbook", self.checked_download),
             Route("/plan", self.plan, methods=["POST"]),
             Route("/plan", self.plan_page),
@@ -87,6 +96,8 @@ class UiApp:
 
     def render(self, name: str, step: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("error", None)
+        if context["error"]:  # the library's fix, in the page's words (no flags)
+            context["error"] = page_words(context["error"])
         html = _templates.get_template(name).render(
             steps=STEPS,
             step=step,
@@ -244,6 +255,7 @@ class UiApp:
             detected=detected,
             choices=FIELD_CHOICES,
             samples=samples,
+            zones=self.zones(),
         )
 
     async def columns(self, request: Request) -> Response:
@@ -275,14 +287,45 @@ class UiApp:
                 return await self.columns_page(request, exc.message)
         return RedirectResponse("/check", status_code=303)
 
+    def zones(self) -> list[str]:
+        """The time zones to choose from: the chosen one, then the event's, first."""
+        event = self.ws.connection.timezone if self.ws.connection else None
+        return zone_choices(self.ws.upload.timezone if self.ws.upload else None, event)
+
     # 3. Check
-    async def check_page(self, request: Request) -> Response:
-        report = self.ws.report
-        if report is None:
-            if self.ws.upload is not None and self.ws.connection is not None:
-                return await self.columns_page(request)
+    async def check_page(self, request: Request, error: str | None = None) -> Response:
+        report, upload = self.ws.report, self.ws.upload
+        if report is None or upload is None or self.ws.job is not None:
+            if upload is not None and self.ws.connection is not None and self.ws.job is None:
+                return await self.columns_page(request, error)
             return RedirectResponse(self.next_step(), status_code=303)
-        return self.render("check.html", "check", view=check_view(report))
+        return self.render(
+            "check.html",
+            "check",
+            status=400 if error else 200,
+            error=error,
+            view=check_view(report),
+            upload=upload,
+            orders=DATE_ORDERS,
+            zones=self.zones(),
+        )
+
+    async def recheck(self, request: Request) -> Response:
+        """The check again, with the date order, default date and time zone chosen."""
+        form = await self.form(request)
+        if self.running() or self.ws.upload is None or self.ws.connection is None:
+            return RedirectResponse(self.next_step(), status_code=303)
+        async with self.lock:
+            try:
+                await run_in_threadpool(
+                    self.ws.recheck,
+                    str(form.get("date_order", "")),
+                    str(form.get("default_date", "")),
+                    str(form.get("timezone", "")),
+                )
+            except ImporterError as exc:
+                return await self.check_page(request, exc.message)
+        return RedirectResponse("/check", status_code=303)
 
     async def checked_download(self, request: Request) -> Response:
         if self.ws.report is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from importer.cells import show
 from importer.columns import FIELD_LABELS
@@ -17,6 +17,7 @@ from importer.loader import Table
 from importer.mapper import Problem
 from importer.runner import ImportReport
 from importer.ui.timeline import Day, Slot, draw_timeline
+from importer.ui.words import page_words
 
 MAX_ROWS_SHOWN = 500
 MAX_PROBLEMS_SHOWN = 500  # the checked workbook has them all; a page of 100,000 would not load
@@ -83,6 +84,21 @@ class CheckView:
     more_problems: int = 0  # not listed on the page
 
 
+DATE_ORDERS = (
+    ("", "From the sheet (a day over 12 decides)"),
+    ("dmy", "Day first: 10/06/2026 is 10 June"),
+    ("mdy", "Month first: 10/06/2026 is October 6"),
+    ("ymd", "Year first: 2026/06/10"),
+)
+_ZONES = tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/")))
+
+
+def zone_choices(*first: str | None) -> list[str]:
+    """Every time zone by name, the given ones (the event's, the chosen one) and UTC first."""
+    head = [z for z in dict.fromkeys((*first, "UTC")) if z]
+    return head + [z for z in _ZONES if z not in head]
+
+
 def samples(table: Table, index: int, count: int = 3) -> list[str]:
     """The first filled-in values of a column, as the sheet shows them."""
     found = [show(row.values[index]) for row in table.rows[:50] if row.values[index] is not None]
@@ -130,7 +146,7 @@ def check_view(report: ImportReport) -> CheckView:
         shown,
         len(errors),
         len(bad_rows),
-        report.notes,
+        tuple(page_words(note) for note in report.notes),
         len(problems) - len(shown),
     )
 
@@ -142,7 +158,7 @@ def _shown(number: int, problem: Problem) -> ShownProblem:
         problem.column,
         problem.cell,
         problem.value,
-        problem.message,
+        page_words(problem.message),
         problem.severity,
     )
 

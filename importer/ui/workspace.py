@@ -14,13 +14,14 @@ import tempfile
 import threading
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from importer.agenda import read_agenda as load_agenda
 from importer.answers import check_base_url
 from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import match_columns
-from importer.config import FIELDS, MappingOptions, Secret, Settings
+from importer.config import FIELDS, DateOrder, MappingOptions, Secret, Settings
 from importer.errors import ImporterError, UsageError
 from importer.filetype import TEXT_SUFFIXES
 from importer.limits import DEFAULT_LIMITS
@@ -54,6 +55,8 @@ class Upload:
     sheet: str | None = None
     columns: tuple[tuple[str, str], ...] = ()  # header -> field, as chosen on the page
     timezone: str | None = None
+    date_order: DateOrder | None = None  # None: from the sheet (a day over 12 decides)
+    default_date: date | None = None  # for rows whose time has no date
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,20 @@ class Workspace:
         self.upload, self.report = upload, None
 
     # 3. Check (a dry run against the event: the same call that plans)
+    def recheck(self, date_order: str, default_date: str, timezone: str) -> ImportReport:
+        """The check again, with how the sheet's dates and times are read as chosen."""
+        assert self.upload is not None
+        orders: dict[str, DateOrder] = {"dmy": "dmy", "mdy": "mdy", "ymd": "ymd"}
+        upload = replace(
+            self.upload,
+            date_order=orders.get(date_order),  # anything else: from the sheet
+            default_date=_day(default_date),
+            timezone=timezone.strip() or None,
+        )
+        self.settings(upload)  # a wrong time zone is refused here, before any work
+        self.upload, self.report = upload, None
+        return self.check()
+
     def check(self) -> ImportReport:
         assert self.upload is not None and self.connection is not None
         request = ImportRequest(
@@ -295,7 +312,21 @@ class Workspace:
             lock_dir=connection.lock_dir if connection else None,
             mapping=MappingOptions(columns=dict(upload.columns)),
         )
-        return base.with_overrides(timezone=upload.timezone)
+        return base.with_overrides(
+            timezone=upload.timezone,
+            date_order=upload.date_order,
+            default_date=upload.default_date,
+        )
+
+
+def _day(text: str) -> date | None:
+    """The date typed (the date field sends 2026-06-10), or None when it is left empty."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f'"{text.strip()}" is not a date. Write it like 2026-06-10.') from None
 
 
 def _taken(path: Path) -> Download:

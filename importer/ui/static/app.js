@@ -30,6 +30,21 @@ document.addEventListener("DOMContentLoaded", function () {
       if (button) { button.click(); }
     });
   });
+  // A step that can take seconds says so while it works (and is not sent twice).
+  document.querySelectorAll("form[data-busy]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var status = form.querySelector(".busy");
+      if (!status) {
+        status = document.createElement("p");
+        status.className = "busy";
+        status.setAttribute("role", "status");
+        form.appendChild(status);
+      }
+      status.textContent = form.getAttribute("data-busy");
+      form.setAttribute("aria-busy", "true");
+      document.body.classList.add("working");
+    });
+  });
   // Live progress: poll the run's counts; reload for the summary when it is over.
   var running = document.getElementById("running");
   if (running) {
