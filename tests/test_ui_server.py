@@ -231,7 +231,7 @@ def test_progress_is_reported_while_the_import_runs(
         client.post("/upload", data={"csrf": ui.tokens.csrf}, files={"agenda": ("t.csv", handle)})
     checked = client.post("/columns", data={"csrf": ui.tokens.csrf, "timezone": "UTC"})
     assert checked.headers["location"] == "/check"
-    started = client.post("/import", data={"csrf": ui.tokens.csrf})
+    started = client.post("/import", data={"csrf": ui.tokens.csrf, "plan": ui.workspace.plan_token})
     assert started.headers["location"] == "/import"
     # While it runs, another upload or a second start cannot pull the sheet from under it.
     with agenda.open("rb") as handle:

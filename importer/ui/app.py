@@ -46,6 +46,11 @@ STEPS = (
     ("plan", "Plan"),
     ("import", "Import"),
 )
+STALE_PLAN = (
+    "Nothing was imported: the plan on that page is no longer the one checked last (the file "
+    "was checked or changed again since, perhaps in another tab or window)."
+)
+FRESH_PLAN = " This is the current plan: review it, then import from here."
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields beside the file
 
 # An upload stays in memory (at most the 50 MB limit) until it is written to the page's private
@@ -344,22 +349,40 @@ class UiApp:
             return RedirectResponse("/check", status_code=303)
         return RedirectResponse("/plan", status_code=303)
 
-    async def plan_page(self, request: Request) -> Response:
+    async def plan_page(
+        self, request: Request, error: str | None = None, status: int = 200
+    ) -> Response:
         report = self.ws.report
+        if self.ws.job is not None:  # Back after a run: its plan is spent, the run is shown
+            return RedirectResponse("/import", status_code=303)
         if report is None or (report.plan.errors and not self.ws.skip_invalid):
             return RedirectResponse(self.next_step(), status_code=303)
         view = await run_in_threadpool(plan_view, report)
-        return self.render("plan.html", "plan", view=view, where=report.where, zone=report.timezone)
+        return self.render(
+            "plan.html",
+            "plan",
+            status=status,
+            error=error,
+            view=view,
+            where=report.where,
+            zone=report.timezone,
+            plan_token=self.ws.plan_token,
+        )
 
     # 5. Import
     async def start_import(self, request: Request) -> Response:
-        await self.form(request)
-        async with self.lock:
-            report = self.ws.report
+        form = await self.form(request)
+        async with self.lock:  # one run at a time: a second click finds the first one's job
+            if self.ws.job is not None:
+                return RedirectResponse("/import", status_code=303)
+            report, token = self.ws.report, self.ws.plan_token
             ready = report is not None and (not report.plan.errors or self.ws.skip_invalid)
-            if self.ws.job is None and ready:
+            if ready and token is not None and form.get("plan") == token:
                 self.ws.start_import()
-        return RedirectResponse(self.next_step(), status_code=303)
+                return RedirectResponse("/import", status_code=303)
+        if not ready:
+            return await self.upload_page(request, STALE_PLAN + " Upload the file again.", 409)
+        return await self.plan_page(request, STALE_PLAN + FRESH_PLAN, 409)
 
     async def import_page(self, request: Request) -> Response:
         job = self.ws.job

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import shutil
 import tempfile
 import threading
@@ -115,6 +116,9 @@ class Workspace:
         self.upload: Upload | None = None
         self.report: ImportReport | None = None  # the check: a dry run against the event
         self.skip_invalid = False
+        # Names the plan the last check made: an Import button carries it, so a button shown
+        # for another check (an old page, another tab) can never import this one.
+        self.plan_token: str | None = None
         self.job: Job | None = None
         self._uploads = 0
         self._table: Table | None = None  # the chosen sheet, read once for the screens
@@ -183,6 +187,7 @@ class Workspace:
         if self.upload is not None:
             shutil.rmtree(self.upload.folder, ignore_errors=True)
         self.upload, self.report, self.job, self.skip_invalid = None, None, None, False
+        self.plan_token = None
         self._table = None
 
     def table(self) -> Table:
@@ -221,7 +226,7 @@ class Workspace:
         settings = self.settings(upload)  # a wrong time zone is refused here, before any work
         if changed_sheet:  # a sheet that cannot be read is not taken
             self._table = load_agenda(upload.path, settings)
-        self.upload, self.report = upload, None
+        self.upload, self.report, self.plan_token = upload, None, None
 
     # 3. Check (a dry run against the event: the same call that plans)
     def recheck(self, date_order: str, default_date: str, timezone: str) -> ImportReport:
@@ -235,7 +240,7 @@ class Workspace:
             timezone=timezone.strip() or None,
         )
         self.settings(upload)  # a wrong time zone is refused here, before any work
-        self.upload, self.report = upload, None
+        self.upload, self.report, self.plan_token = upload, None, None
         return self.check()
 
     def check(self) -> ImportReport:
@@ -247,7 +252,9 @@ class Workspace:
             dry_run=True,
             write_results=False,
         )
+        self.report, self.plan_token = None, None
         self.report = run_import(request)
+        self.plan_token = secrets.token_urlsafe(16)
         return self.report
 
     def checked_workbook(self) -> Download:
