@@ -277,3 +277,67 @@ def test_an_upload_never_touches_the_shared_temp_folder(
     (stored,) = ui.workspace.root.glob("upload-*/big.csv")
     assert stored.read_bytes() == agenda.read_bytes()
     assert stored.parent.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_wide_sheet_passes_the_columns_step(
+    ui: RunningUi, sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    """A sheet of 300 columns (one select each on the page) is checked like any other."""
+    extra = [f"Note {n}" for n in range(297)]
+    agenda = write_csv(
+        tmp_path / "wide.csv",
+        [["W1", "2026-06-10 09:00", "2026-06-10 10:00", *["x"] * 297]],
+        ["Title", "Start", "End", *extra],
+    )
+    client = signed_in(ui)
+    connect(client, ui, sandbox)
+    with agenda.open("rb") as handle:
+        client.post("/upload", data={"csrf": ui.tokens.csrf}, files={"agenda": ("w.csv", handle)})
+    form = {"csrf": ui.tokens.csrf, "timezone": "UTC", "action": "check"}
+    form.update({f"column-{i}": "ignore" for i in range(3, 300)})
+    form.update({"column-0": "title", "column-1": "start", "column-2": "end"})
+    checked = client.post("/columns", data=form)
+    assert checked.status_code == 303 and checked.headers["location"] == "/check"
+    assert "1 row:" in client.get("/check").text
+    assert ui.workspace.report is not None and len(ui.workspace.report.table.headers) == 300
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_killed_or_hung_up_page_leaves_no_upload_behind(tmp_path: Path, sig: int) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp_path)}
+    env.pop("ZUDDL_API_KEY", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "importer", "ui", "--sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        url = [process.stdout.readline() for _ in range(2)][1].strip()
+        with httpx.Client(follow_redirects=True, timeout=20) as client:
+            page = client.get(url)
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+            assert csrf, page.text[:500]
+            base = url.split("/?")[0]
+            api = re.search(r'id="base_url" name="base_url" value="([^"]+)"', page.text)
+            assert api, page.text[:500]
+            # The sandbox's key is the page's own: none is typed.
+            form = {"csrf": csrf.group(1), "event_id": DEMO_EVENT_ID, "base_url": api.group(1)}
+            client.post(base + "/connect", data={**form, "api_key": ""})
+            agenda = write_csv(tmp_path / "agenda.csv", numbered_rows(3))
+            with agenda.open("rb") as handle:
+                answer = client.post(
+                    base + "/upload",
+                    data={"csrf": csrf.group(1)},
+                    files={"agenda": ("secret-agenda.csv", handle)},
+                )
+        assert answer.status_code == 200 and "Sheet and columns" in answer.text
+        assert len(list(tmp_path.glob("zuddl-ui-*/upload-*/secret-agenda.csv"))) == 1
+    finally:
+        process.send_signal(sig)
+        _, err = process.communicate(timeout=20)
+    assert "Traceback" not in err
+    assert process.returncode == 128 + sig
+    assert list(tmp_path.glob("zuddl-ui-*")) == []

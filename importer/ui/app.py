@@ -23,7 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from importer.errors import ImporterError
-from importer.limits import MB
+from importer.limits import DEFAULT_LIMITS, MB
 from importer.results import Outcome, Status
 from importer.runner import ImportReport
 from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
@@ -51,6 +51,7 @@ STALE_PLAN = (
     "was checked or changed again since, perhaps in another tab or window)."
 )
 FRESH_PLAN = " This is the current plan: review it, then import from here."
+FORM_FIELDS = 64  # the fields of a form besides one a column: token, sheet, options
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields beside the file
 
 # An upload stays in memory (at most the 50 MB limit) until it is written to the page's private
@@ -116,7 +117,9 @@ class UiApp:
 
     async def form(self, request: Request, **limits: int) -> FormData:
         """The POSTed form, refused unless it carries this page's CSRF token."""
-        form = await request.form(max_files=limits.get("max_files", 0), max_fields=200)
+        # A field for each column of the sheet on the columns step: as many as a sheet can have.
+        fields = DEFAULT_LIMITS.max_columns + FORM_FIELDS
+        form = await request.form(max_files=limits.get("max_files", 0), max_fields=fields)
         token = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
         if not isinstance(token, str) or not self.tokens.csrf_ok(token):
             await form.close()  # a refused upload's spooled copy goes at once

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import FrameType
 
 import uvicorn
 
@@ -67,10 +69,24 @@ def run_ui(
 
 
 def serve_ui(ui: UiApp, sock: socket.socket) -> None:
-    """Serve in the foreground until Ctrl-C; the private folder is removed on the way out."""
+    """Serve in the foreground until Ctrl-C, kill (SIGTERM) or a closed terminal (SIGHUP); the
+    private folder, with any uploaded agenda, is removed on the way out in every case."""
     host, port = sock.getsockname()[:2]
+    server = uvicorn.Server(quiet_config(ui.app, host, port))
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # The first signal shuts down as Ctrl-C does; uvicorn raises SIGTERM (and this one)
+        # again once it has stopped, and then the process leaves through the finally below
+        # instead of dying where it stands (which would leave the folder behind).
+        if server.should_exit:
+            raise SystemExit(128 + signum)
+        server.handle_exit(signum, frame)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        uvicorn.Server(quiet_config(ui.app, host, port)).run(sockets=[sock])
+        server.run(sockets=[sock])
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         sock.close()
         ui.ws.close()
