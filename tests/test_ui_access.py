@@ -129,3 +129,37 @@ def test_every_screen_at_both_widths(
         screen(page, "a11y-5-import", width)
         page.get_by_role("button", name="Import another file").click()
         page.context.close()
+
+
+def test_timeline_sessions_are_stacked_and_show_details_on_focus_and_tap(
+    browser: Browser, ui: RunningUi, sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    agenda = write_csv(
+        tmp_path / "overlap.csv",
+        [
+            ["O1", "Keynote", "2026-06-10", "9:00", "11:00", "Main Hall"],
+            ["O2", "Clashing panel", "2026-06-10", "10:00", "12:00", "Main Hall"],
+        ],
+        ["Reference ID", "Title", "Date", "Start Time", "End Time", "Location"],
+    )
+    page = new_page(browser, 390)
+    connect(page, ui, sandbox, sandbox.key)
+    page.get_by_role("button", name="Connect").click()
+    page.get_by_label(re.compile("^Spreadsheet")).set_input_files(agenda)
+    page.get_by_role("button", name="Upload and read").click()
+    page.get_by_role("button", name="Check the rows").click()
+    page.locator("#go").click()
+    first, second = page.locator("g.slot[data-row='2']"), page.locator("g.slot[data-row='3']")
+    # Stacked: the second box starts below the first, so both can be seen and tapped.
+    one, two = first.bounding_box(), second.bounding_box()
+    assert one is not None and two is not None and two["y"] >= one["y"] + one["height"]
+    first.focus()
+    expect(page.locator("#slot-details")).to_have_text("Keynote · 09:00–11:00 · Main Hall · row 2")
+    shot(page, "4-plan-timeline-details-390")
+    second.click()
+    expect(page.locator("#slot-details")).to_have_text(
+        "Clashing panel · 10:00–12:00 · Main Hall · row 3"
+    )
+    expect(second).to_have_attribute("aria-label", "Clashing panel, 10:00–12:00, Main Hall, row 3")
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator("#slot-details")).to_have_text("Keynote · 09:00–11:00 · Main Hall · row 2")

@@ -327,3 +327,29 @@ def test_parent_cycles_and_self_parents_still_draw() -> None:
     assert set(groups(root, "band")) == {2, 3}
     assert set(groups(root, "slot")) == {4}
     assert day.overlaps == ()
+
+
+def test_overlapping_sessions_are_stacked_in_sub_lanes_and_none_is_hidden() -> None:
+    """One room: A 9-11 and B 10-12 overlap (two sub-lanes); C 11-12 takes A's place again."""
+    _, root = only_day(
+        [
+            slot(2, at(9), at(11), title="A"),
+            slot(3, at(10), at(12), title="B"),
+            slot(4, at(11), at(12), title="C"),
+            slot(5, at(9), at(10), lane="Hall B", title="D"),
+        ]
+    )
+    boxes = {row: box(g) for row, g in groups(root, "slot").items()}
+    assert boxes[2][1] == boxes[4][1] < boxes[3][1] < boxes[5][1]  # A, C above B; Hall B below
+    for one, other in [(a, b) for a in boxes for b in boxes if a < b]:
+        left, top, right, bottom = boxes[one]
+        left2, top2, right2, bottom2 = boxes[other]
+        assert right <= left2 or right2 <= left or bottom <= top2 or bottom2 <= top, (one, other)
+    # Hall A is two sub-lanes deep: its rule sits two lane heights below the axis.
+    rules = sorted(
+        float(r.attrib["y1"])
+        for r in root.iter(f"{NS}line")
+        if r.attrib.get("class") == "lane-rule"
+    )
+    assert rules == [30 + 2 * 34, 30 + 3 * 34]
+    assert float(root.attrib["viewBox"].split()[3]) == 30 + 3 * 34 + 6

@@ -45,6 +45,17 @@ document.addEventListener("DOMContentLoaded", function () {
       document.body.classList.add("working");
     });
   });
+  // A session on the timeline, focused or tapped, shows its details below the picture.
+  var details = document.getElementById("slot-details");
+  if (details) {
+    var show = function (e) {
+      var box = e.target.closest && e.target.closest("g.slot");
+      var title = box && box.querySelector("title");
+      if (title) { details.textContent = title.textContent.split("\n").join(" · "); }
+    };
+    document.addEventListener("focusin", show);
+    document.addEventListener("click", show);
+  }
   // Live progress: poll the run's counts; reload for the summary when it is over.
   var running = document.getElementById("running");
   if (running) {
