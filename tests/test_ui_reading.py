@@ -127,3 +127,7 @@ def test_page_words_leave_no_flag_and_no_config_table() -> None:
         "Make them agree, or choose with --on-conflict sheet or --on-conflict zuddl."
     ) == ("Make them agree, or edit one of them.")
     assert page_words("Run with --full to see it.") == 'Run with the "full" setting to see it.'
+    # A value from the sheet that looks like a flag is shown as it is.
+    assert page_words('Row 2: "--draft --full" is not a time.') == (
+        'Row 2: "--draft --full" is not a time.'
+    )

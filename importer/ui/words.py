@@ -42,12 +42,43 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"choose with --on-conflict sheet or --on-conflict zuddl", "edit one of them"),
     )
 )
-# A flag the list above does not know is still never shown as a flag.
-_ANY_FLAG = re.compile(r"(?<![\w-])--([a-z][a-z-]+)")
+# A flag of the command line the list above does not know is still never shown as a flag. Only
+# the command's own flags, outside quotes: a value quoted from the sheet ("--draft") is kept.
+_FLAGS = [
+    "base-url",
+    "concurrency",
+    "config",
+    "date",
+    "date-order",
+    "dry-run",
+    "event",
+    "full",
+    "max-changes",
+    "mode",
+    "on-conflict",
+    "rate-limit",
+    "results",
+    "sheet",
+    "skip-invalid",
+    "timezone",
+    "write-back",
+]
+_ANY_FLAG = re.compile(r'(?<![\w"-])--(' + "|".join(sorted(_FLAGS, key=len, reverse=True)) + r")\b")
+
+
+_QUOTED = re.compile(r'("[^"]*")')
 
 
 def page_words(message: str) -> str:
     """The message as the page shows it."""
     for pattern, replacement in _PHRASES:
         message = pattern.sub(replacement, message)
-    return _ANY_FLAG.sub(lambda m: f'the "{m.group(1).replace("-", " ")}" setting', message)
+    # Quoted parts are values from the sheet or the event: they are left as they are.
+    parts = _QUOTED.split(message)
+    for i in range(0, len(parts), 2):
+        parts[i] = _ANY_FLAG.sub(_setting, parts[i])
+    return "".join(parts)
+
+
+def _setting(match: re.Match[str]) -> str:
+    return f'the "{match.group(1).replace("-", " ")}" setting'
