@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from importer.ui.server import RunningUi
+from importer.ui.server import RunningUi, run_ui
 from importer.ui.words import page_words
 from tests.conftest import SandboxHandle
 from tests.pipeline_helpers import by_reference, write_csv
@@ -131,3 +131,45 @@ def test_page_words_leave_no_flag_and_no_config_table() -> None:
     assert page_words('Row 2: "--draft --full" is not a time.') == (
         'Row 2: "--draft --full" is not a time.'
     )
+
+
+def test_columns_chosen_by_hand_are_remembered_for_the_same_headers(
+    browser: Browser, sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    memory = tmp_path / "config" / "zuddl-import" / "page-columns.json"
+    headers = ["Code", "Session name", "Kick-off", "Wrap-up"]
+    first = write_csv(
+        tmp_path / "v1.csv", [["M1", "Opening", "2026-06-10 09:00", "2026-06-10 10:00"]], headers
+    )
+    again = write_csv(
+        tmp_path / "v2.csv", [["M2", "Closing", "2026-06-10 16:00", "2026-06-10 17:00"]], headers
+    )
+    with run_ui(memory=memory) as running:
+        page = new_page(browser)
+        connect(page, running, sandbox, sandbox.key)
+        page.get_by_role("button", name="Connect").click()
+        page.get_by_label(re.compile("^Spreadsheet")).set_input_files(first)
+        page.get_by_role("button", name="Upload and read").click()
+        expect(page.get_by_label("Kick-off")).to_have_value("ignore")
+        assert page.locator("#remembered").count() == 0
+        page.get_by_label("Kick-off").select_option("start")
+        page.get_by_label("Wrap-up").select_option("end")
+        page.get_by_role("button", name="Check the rows").click()
+        expect(page.locator("#check-summary")).to_contain_text("1 row: all can be imported.")
+        assert memory.stat().st_mode & 0o777 == 0o600
+        assert "Opening" not in memory.read_text()  # headers and fields only, no values
+        page.get_by_role("button", name="Upload another file").click()
+        page.get_by_label(re.compile("^Spreadsheet")).set_input_files(again)
+        page.get_by_role("button", name="Upload and read").click()
+        expect(page.locator("#remembered")).to_have_text(
+            "The choices below are remembered from your last import of a sheet with these "
+            "columns. Change one if it is wrong."
+        )
+        expect(page.get_by_label("Kick-off")).to_have_value("start")
+        expect(page.get_by_label("Wrap-up")).to_have_value("end")
+        shot(page, "2-columns-remembered-1366")
+        page.get_by_role("button", name="Check the rows").click()
+        page.locator("#go").click()
+        page.locator("#start").click()
+        expect(page.locator("#summary")).to_have_text("Done: 1 created.", timeout=30_000)
+    assert by_reference(sandbox)["M2"]["startDateTime"] == "2026-06-10T16:00:00Z"

@@ -291,6 +291,7 @@ class UiApp:
                 if form.get("action") == "sheet":
                     return RedirectResponse("/columns", status_code=303)
                 await run_in_threadpool(ws.check)
+                await run_in_threadpool(ws.remember_columns, table)
             except ImporterError as exc:
                 return await self.columns_page(request, exc.message)
         return RedirectResponse("/check", status_code=303)

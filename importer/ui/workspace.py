@@ -32,6 +32,7 @@ from importer.plan import Plan
 from importer.results import Outcome, default_results_path
 from importer.runner import ImportReport, ImportRequest, run_import
 from importer.template import write_template
+from importer.ui.memory import recall, remember
 from importer.workbook import checked_path, write_checked
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
@@ -58,6 +59,7 @@ class Upload:
     timezone: str | None = None
     date_order: DateOrder | None = None  # None: from the sheet (a day over 12 decides)
     default_date: date | None = None  # for rows whose time has no date
+    remembered: bool = False  # the columns were chosen as on the last upload of these headers
 
 
 @dataclass(frozen=True)
@@ -107,11 +109,20 @@ def safe_name(name: str) -> str:
 
 
 class Workspace:
-    def __init__(self, *, base_url: str, event_id: str, key: Secret | None, sandbox: bool):
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        event_id: str,
+        key: Secret | None,
+        sandbox: bool,
+        memory: Path | None = None,
+    ):
         self.root = Path(tempfile.mkdtemp(prefix="zuddl-ui-"))  # mode 700: this user only
         self.defaults = {"base_url": base_url, "event_id": event_id}
         self.given_key = key  # from the environment or the embedded sandbox; never shown
         self.sandbox = sandbox
+        self.memory = memory  # where column choices are remembered; None: nowhere
         self.connection: Connection | None = None
         self.upload: Upload | None = None
         self.report: ImportReport | None = None  # the check: a dry run against the event
@@ -168,7 +179,26 @@ class Workspace:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         self.upload, self._table = replace(upload, sheet=table.sheet), table
+        self._recall(table)
         return self.upload
+
+    def _recall(self, table: Table) -> None:
+        """The columns as chosen on the last upload of the same headers, if any were."""
+        assert self.upload is not None
+        found = recall(self.memory, table.headers) if self.memory else {}
+        if not found:
+            return
+        upload = replace(self.upload, columns=tuple(found.items()), remembered=True)
+        try:
+            self.settings(upload)
+        except ImporterError:
+            return  # choices that no longer fit: the columns are detected afresh
+        self.upload = upload
+
+    def remember_columns(self, table: Table) -> None:
+        """Keep this upload's column choices for the next file with the same headers."""
+        if self.memory is not None and self.upload is not None and self.upload.columns:
+            remember(self.memory, table.headers, dict(self.upload.columns))
 
     def _first_readable(self, upload: Upload) -> Table:
         """The sheet the command line would read; else, on the page, the first one that reads
@@ -221,6 +251,7 @@ class Workspace:
             sheet=sheet,
             # Another sheet has other headers: start again from what is detected there.
             columns=() if changed_sheet else tuple(columns.items()),
+            remembered=False if changed_sheet or columns else self.upload.remembered,
             timezone=timezone.strip() or None,
         )
         settings = self.settings(upload)  # a wrong time zone is refused here, before any work
