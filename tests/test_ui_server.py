@@ -341,3 +341,28 @@ def test_a_killed_or_hung_up_page_leaves_no_upload_behind(tmp_path: Path, sig: i
     assert "Traceback" not in err
     assert process.returncode == 128 + sig
     assert list(tmp_path.glob("zuddl-ui-*")) == []
+
+
+def test_skipping_every_row_is_neither_offered_nor_taken(
+    ui: RunningUi, sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    rows = numbered_rows(3)
+    for row in rows:
+        row[4] = "2026-13-45"  # every row's date is wrong
+    agenda = write_csv(tmp_path / "all-bad.csv", rows)
+    client = signed_in(ui)
+    connect(client, ui, sandbox)
+    with agenda.open("rb") as handle:
+        client.post("/upload", data={"csrf": ui.tokens.csrf}, files={"agenda": ("a.csv", handle)})
+    assert client.post("/columns", data={"csrf": ui.tokens.csrf}).headers["location"] == "/check"
+    page = html.unescape(client.get("/check").text)
+    assert 'id="skip_invalid"' not in page
+    assert (
+        "Every row has a problem, so there is nothing to import yet. Often one column is the "
+        'cause: look at the problems list, fix that column in your file (or choose "Not '
+        'imported" for it on the columns step) and check again.'
+    ) in page
+    refused = client.post("/plan", data={"csrf": ui.tokens.csrf, "skip_invalid": "yes"})
+    assert refused.headers["location"] == "/check" and not ui.workspace.skip_invalid
+    assert client.get("/plan").headers["location"] == "/check"
+    assert by_reference(sandbox) == {}

@@ -348,7 +348,10 @@ class UiApp:
         report = self.ws.report
         if report is None or self.running():
             return RedirectResponse(self.next_step(), status_code=303)
-        self.ws.skip_invalid = form.get("skip_invalid") == "yes"
+        # Skipping every row would import nothing: the page does not offer it, nor takes it.
+        bad = {p.row for p in report.plan.errors if p.row is not None}
+        some_good = len(bad) < len(report.table.rows)
+        self.ws.skip_invalid = form.get("skip_invalid") == "yes" and some_good
         if report.plan.errors and not self.ws.skip_invalid:
             return RedirectResponse("/check", status_code=303)
         return RedirectResponse("/plan", status_code=303)
