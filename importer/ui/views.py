@@ -6,7 +6,9 @@ The check table, the plan's counts and diffs and the timeline's slots are read s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -15,6 +17,7 @@ from importer.columns import FIELD_LABELS
 from importer.config import FIELDS
 from importer.loader import Table
 from importer.mapper import Problem
+from importer.reconcile import FIELD_NAMES, Change
 from importer.runner import ImportReport
 from importer.ui.timeline import Day, Slot, draw_timeline
 from importer.ui.words import page_words
@@ -186,7 +189,7 @@ class PlanView:
 
 
 def plan_view(report: ImportReport) -> PlanView:
-    plan = report.plan
+    plan, zone = report.plan, ZoneInfo(report.timezone)
     steps = [
         ShownStep(s.draft.row, plan.references.get(s.draft.row, ""), s.draft.title, ())
         if s.action == "create"
@@ -194,7 +197,7 @@ def plan_view(report: ImportReport) -> PlanView:
             s.draft.row,
             plan.references.get(s.draft.row, ""),
             s.draft.title,
-            tuple(c.text() for c in s.changes),
+            tuple(change_text(c, zone, report.location_names) for c in s.changes),
         )
         for s in plan.steps
     ]
@@ -221,6 +224,34 @@ def plan_view(report: ImportReport) -> PlanView:
         drawn,
         lanes,
     )
+
+
+def change_text(change: Change, zone: ZoneInfo, rooms: Mapping[str, str]) -> str:
+    """One field's change as staff read it: local times, room names, the whole text."""
+    name = FIELD_NAMES[change.field]
+    old, new = (_value(change.field, v, zone, rooms) for v in (change.old, change.new))
+    if new == _EMPTY:
+        return f"{name}: cleared (was {old})"
+    return f"{name}: {old} → {new}"
+
+
+_EMPTY = "(empty)"
+
+
+def _value(name: str, value: object, zone: ZoneInfo, rooms: Mapping[str, str]) -> str:
+    if value in (None, "", (), []):
+        return _EMPTY
+    if name in ("start", "end") and isinstance(value, str):
+        try:  # the API's UTC text, shown in the event's zone as the sheet has it
+            moment = datetime.fromisoformat(value).astimezone(zone)
+        except ValueError:
+            return value
+        return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
+    if name == "location_id" and isinstance(value, str):
+        return f'"{rooms.get(value.lower(), value)}"'
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    return f'"{value}"' if isinstance(value, str) else str(value)
 
 
 def _slots(report: ImportReport) -> list[Slot]:
