@@ -80,7 +80,8 @@ def test_days_are_split_in_the_given_zone() -> None:
     title = first.find(f"{NS}title")
     assert title is not None and title.attrib["id"] == "timeline-title-2026-06-10"
     assert title.text == "Agenda timeline for Wed 10 Jun 2026: 1 session in 1 location, 0 overlaps"
-    assert [t.text for t in texts(first, "tick")] == ["01:00", "02:00", "03:00"]
+    # One time scale on every day: from the first start (01:30) to the last end (10:00).
+    assert [t.text for t in texts(first, "tick")] == [f"{h:02d}:00" for h in range(1, 11)]
     # The same slots in UTC stay on the 9th and the 11th.
     assert [d.label for d in draw_timeline(slots, "UTC")] == ["Tue 9 Jun 2026", "Thu 11 Jun 2026"]
 
@@ -353,3 +354,20 @@ def test_overlapping_sessions_are_stacked_in_sub_lanes_and_none_is_hidden() -> N
     )
     assert rules == [30 + 2 * 34, 30 + 3 * 34]
     assert float(root.attrib["viewBox"].split()[3]) == 30 + 3 * 34 + 6
+
+
+def test_every_day_has_one_time_scale() -> None:
+    """09:00 is at one place on every day, however early or late that day starts and ends."""
+    days = draw_timeline(
+        [
+            slot(2, at(9, day=10), at(10, day=10), title="Early day"),
+            slot(3, at(8, day=11), at(9, day=11)),
+            slot(4, at(9, day=11), at(18, 30, day=11), title="Long day"),
+        ],
+        "Europe/Berlin",
+    )
+    first, second = (parse(d) for d in days)
+    assert box(groups(first, "slot")[2])[0] == box(groups(second, "slot")[4])[0]
+    ticks = [f"{h:02d}:00" for h in range(8, 20)]
+    assert [t.text for t in texts(first, "tick")] == ticks
+    assert [t.text for t in texts(second, "tick")] == ticks

@@ -132,7 +132,26 @@ def draw_timeline(
     by_date: dict[date, list[Slot]] = defaultdict(list)
     for s in sorted(slots, key=lambda s: (s.start, s.row)):
         by_date[s.start.astimezone(tz).date()].append(s)
-    return tuple(_draw_day(d, by_date[d], tz, parents, overlaps, lanes) for d in sorted(by_date))
+    hours = _day_hours(by_date, tz)
+    return tuple(
+        _draw_day(d, by_date[d], tz, parents, overlaps, lanes, hours) for d in sorted(by_date)
+    )
+
+
+def _day_hours(by_date: dict[date, list[Slot]], tz: ZoneInfo) -> tuple[int, int]:
+    """The wall-clock hours every day's picture spans (first start to last end, over all
+    days), so that one time is at one place on every day and days can be compared."""
+    first, last = 24, 0
+    for day, slots in by_date.items():
+        midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+        first = min(first, min(s.start.astimezone(tz).hour for s in slots))
+        for s in slots:
+            end = s.end.astimezone(tz)
+            if end >= midnight:
+                last = 24
+            else:
+                last = max(last, end.hour + (1 if (end.minute, end.second) != (0, 0) else 0))
+    return first, max(last, first + 1)
 
 
 def _sub_lanes(
@@ -159,6 +178,7 @@ def _draw_day(
     parents: set[int],
     all_overlaps: set[tuple[int, int]],
     kind: str,
+    hours_shown: tuple[int, int],
 ) -> Day:
     label = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
     rows = {s.row for s in slots}
@@ -172,9 +192,14 @@ def _draw_day(
 
     # Floor in wall-clock time (zones with :30 offsets), then step in absolute time, so the
     # scale stays true on days when the clocks change.
-    first = min(s.start for s in slots).astimezone(tz).replace(minute=0, second=0, microsecond=0)
+    first = datetime.combine(day, time(hours_shown[0]), tzinfo=tz)
     t0 = first.astimezone(UTC)
-    last = max(clipped_end(s) for s in slots)
+    last = max(
+        max(clipped_end(s) for s in slots),
+        midnight
+        if hours_shown[1] == 24
+        else datetime.combine(day, time(hours_shown[1]), tzinfo=tz).astimezone(UTC),
+    )
     hours = -(-(last - t0) // timedelta(hours=1))
     t1 = t0 + timedelta(hours=hours)
     scale = WIDTH / (t1 - t0).total_seconds()
