@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 
 from importer.ui.server import RunningUi, run_ui
+from importer.ui.words import page_words
 from tests.conftest import SandboxHandle
 from tests.pipeline_helpers import by_reference, load_agenda_error
 
@@ -143,7 +144,7 @@ def test_whole_flow_on_the_example_agenda(
     # The detected mapping is filled in: the example's headers are the canonical ones.
     for label, field in [("Title", "title"), ("Start Time", "start"), ("Parent", "parent")]:
         expect(page.get_by_label(label, exact=True)).to_have_value(field)
-    page.get_by_label("Time zone of the times in the sheet").fill("Europe/Berlin")
+    page.get_by_label("Time zone of the times in the sheet").select_option("Europe/Berlin")
     every_input_is_labelled(page)
     shot(page, "2-columns")
     page.get_by_role("button", name="Check the rows").click()
@@ -202,7 +203,7 @@ def test_whole_flow_on_the_example_agenda(
     page.get_by_role("button", name="Import another file").click()
     page.get_by_label(re.compile("^Spreadsheet")).set_input_files(changed)
     page.get_by_role("button", name="Upload and read").click()
-    page.get_by_label("Time zone of the times in the sheet").fill("Europe/Berlin")
+    page.get_by_label("Time zone of the times in the sheet").select_option("Europe/Berlin")
     page.get_by_role("button", name="Check the rows").click()
     page.locator("#go").click()
     expect(page.locator("#plan-counts")).to_contain_text("2 to update")
@@ -245,7 +246,7 @@ def test_broken_file_shows_red_cells_and_holds_the_import(
         [agenda.name, agenda.read_text(encoding="utf-8")],
     )
     page.get_by_role("button", name="Upload and read").click()
-    page.get_by_label("Time zone of the times in the sheet").fill("Europe/Berlin")
+    page.get_by_label("Time zone of the times in the sheet").select_option("Europe/Berlin")
     page.get_by_role("button", name="Check the rows").click()
 
     expect(page.locator("#check-summary")).to_contain_text(
@@ -370,7 +371,7 @@ def test_post_without_csrf_token_is_refused(
             if "POST" in (getattr(route, "methods", None) or ())
         }
     )
-    assert posts == ["/columns", "/connect", "/import", "/plan", "/restart", "/upload"]
+    assert posts == ["/check", "/columns", "/connect", "/import", "/plan", "/restart", "/upload"]
     form = {"event_id": sandbox.event_id, "api_key": sandbox.key, "base_url": sandbox.base_url}
     for path in posts:
         for token in ({}, {"csrf": "forged"}):
@@ -410,19 +411,21 @@ def test_sheet_choice_and_a_column_mapped_by_hand(
     expect(sheet_choice).to_have_value("Day one")
     expect(page.get_by_role("alert")).to_have_text(
         'Problem: two sheets.xlsx, sheet "Day one" has no column for the session start time. '
-        'Name a column "Start" (or "Date" and "Start Time"), or map one in the config file '
-        "under [columns]."
+        'Name a column "Start" (or "Date" and "Start Time"), or choose it in the list below.'
     )
     # A sheet that cannot be read is refused with its reason, and the chosen one stays.
     sheet_choice.select_option("Notes")  # read at once, no button needed
-    expect(page.get_by_role("alert")).to_have_text(f"Problem: {load_agenda_error(agenda, 'Notes')}")
+    expect(page.get_by_role("alert")).to_have_text(
+        f"Problem: {page_words(load_agenda_error(agenda, 'Notes'))}"
+    )
+    assert "--" not in page.locator("#error").inner_text()
     expect(sheet_choice).to_have_value("Day one")
     expect(page.get_by_label("Session name")).to_have_value("title")
     expect(page.get_by_label("Code")).to_have_value("reference")
     expect(page.get_by_label("Kick-off")).to_have_value("ignore")  # no known name
     page.get_by_label("Kick-off").select_option("start")
     page.get_by_label("Wrap-up").select_option("end")
-    page.get_by_label("Time zone of the times in the sheet").fill("UTC")
+    page.get_by_label("Time zone of the times in the sheet").select_option("UTC")
     every_input_is_labelled(page)
     page.get_by_role("button", name="Check the rows").click()
     expect(page.locator("#check-summary")).to_contain_text("2 rows: all can be imported.")

@@ -231,7 +231,7 @@ def test_progress_is_reported_while_the_import_runs(
         client.post("/upload", data={"csrf": ui.tokens.csrf}, files={"agenda": ("t.csv", handle)})
     checked = client.post("/columns", data={"csrf": ui.tokens.csrf, "timezone": "UTC"})
     assert checked.headers["location"] == "/check"
-    started = client.post("/import", data={"csrf": ui.tokens.csrf})
+    started = client.post("/import", data={"csrf": ui.tokens.csrf, "plan": ui.workspace.plan_token})
     assert started.headers["location"] == "/import"
     # While it runs, another upload or a second start cannot pull the sheet from under it.
     with agenda.open("rb") as handle:
@@ -277,3 +277,92 @@ def test_an_upload_never_touches_the_shared_temp_folder(
     (stored,) = ui.workspace.root.glob("upload-*/big.csv")
     assert stored.read_bytes() == agenda.read_bytes()
     assert stored.parent.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_wide_sheet_passes_the_columns_step(
+    ui: RunningUi, sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    """A sheet of 300 columns (one select each on the page) is checked like any other."""
+    extra = [f"Note {n}" for n in range(297)]
+    agenda = write_csv(
+        tmp_path / "wide.csv",
+        [["W1", "2026-06-10 09:00", "2026-06-10 10:00", *["x"] * 297]],
+        ["Title", "Start", "End", *extra],
+    )
+    client = signed_in(ui)
+    connect(client, ui, sandbox)
+    with agenda.open("rb") as handle:
+        client.post("/upload", data={"csrf": ui.tokens.csrf}, files={"agenda": ("w.csv", handle)})
+    form = {"csrf": ui.tokens.csrf, "timezone": "UTC", "action": "check"}
+    form.update({f"column-{i}": "ignore" for i in range(3, 300)})
+    form.update({"column-0": "title", "column-1": "start", "column-2": "end"})
+    checked = client.post("/columns", data=form)
+    assert checked.status_code == 303 and checked.headers["location"] == "/check"
+    assert "1 row:" in client.get("/check").text
+    assert ui.workspace.report is not None and len(ui.workspace.report.table.headers) == 300
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_killed_or_hung_up_page_leaves_no_upload_behind(tmp_path: Path, sig: int) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp_path)}
+    env.pop("ZUDDL_API_KEY", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "importer", "ui", "--sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        url = [process.stdout.readline() for _ in range(2)][1].strip()
+        with httpx.Client(follow_redirects=True, timeout=20) as client:
+            page = client.get(url)
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+            assert csrf, page.text[:500]
+            base = url.split("/?")[0]
+            api = re.search(r'id="base_url" name="base_url" value="([^"]+)"', page.text)
+            assert api, page.text[:500]
+            # The sandbox's key is the page's own: none is typed.
+            form = {"csrf": csrf.group(1), "event_id": DEMO_EVENT_ID, "base_url": api.group(1)}
+            client.post(base + "/connect", data={**form, "api_key": ""})
+            agenda = write_csv(tmp_path / "agenda.csv", numbered_rows(3))
+            with agenda.open("rb") as handle:
+                answer = client.post(
+                    base + "/upload",
+                    data={"csrf": csrf.group(1)},
+                    files={"agenda": ("secret-agenda.csv", handle)},
+                )
+        assert answer.status_code == 200 and "Sheet and columns" in answer.text
+        assert len(list(tmp_path.glob("zuddl-ui-*/upload-*/secret-agenda.csv"))) == 1
+    finally:
+        process.send_signal(sig)
+        _, err = process.communicate(timeout=20)
+    assert "Traceback" not in err
+    assert process.returncode == 128 + sig
+    assert list(tmp_path.glob("zuddl-ui-*")) == []
+
+
+def test_skipping_every_row_is_neither_offered_nor_taken(
+    ui: RunningUi, sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    rows = numbered_rows(3)
+    for row in rows:
+        row[4] = "2026-13-45"  # every row's date is wrong
+    agenda = write_csv(tmp_path / "all-bad.csv", rows)
+    client = signed_in(ui)
+    connect(client, ui, sandbox)
+    with agenda.open("rb") as handle:
+        client.post("/upload", data={"csrf": ui.tokens.csrf}, files={"agenda": ("a.csv", handle)})
+    assert client.post("/columns", data={"csrf": ui.tokens.csrf}).headers["location"] == "/check"
+    page = html.unescape(client.get("/check").text)
+    assert 'id="skip_invalid"' not in page
+    assert (
+        "Every row has a problem, so there is nothing to import yet. Often one column is the "
+        'cause: look at the problems list, fix that column in your file (or choose "Not '
+        'imported" for it on the columns step) and check again.'
+    ) in page
+    refused = client.post("/plan", data={"csrf": ui.tokens.csrf, "skip_invalid": "yes"})
+    assert refused.headers["location"] == "/check" and not ui.workspace.skip_invalid
+    assert client.get("/plan").headers["location"] == "/check"
+    assert by_reference(sandbox) == {}

@@ -80,7 +80,8 @@ def test_days_are_split_in_the_given_zone() -> None:
     title = first.find(f"{NS}title")
     assert title is not None and title.attrib["id"] == "timeline-title-2026-06-10"
     assert title.text == "Agenda timeline for Wed 10 Jun 2026: 1 session in 1 location, 0 overlaps"
-    assert [t.text for t in texts(first, "tick")] == ["01:00", "02:00", "03:00"]
+    # One time scale on every day: from the first start (01:30) to the last end (10:00).
+    assert [t.text for t in texts(first, "tick")] == [f"{h:02d}:00" for h in range(1, 11)]
     # The same slots in UTC stay on the 9th and the 11th.
     assert [d.label for d in draw_timeline(slots, "UTC")] == ["Tue 9 Jun 2026", "Thu 11 Jun 2026"]
 
@@ -327,3 +328,46 @@ def test_parent_cycles_and_self_parents_still_draw() -> None:
     assert set(groups(root, "band")) == {2, 3}
     assert set(groups(root, "slot")) == {4}
     assert day.overlaps == ()
+
+
+def test_overlapping_sessions_are_stacked_in_sub_lanes_and_none_is_hidden() -> None:
+    """One room: A 9-11 and B 10-12 overlap (two sub-lanes); C 11-12 takes A's place again."""
+    _, root = only_day(
+        [
+            slot(2, at(9), at(11), title="A"),
+            slot(3, at(10), at(12), title="B"),
+            slot(4, at(11), at(12), title="C"),
+            slot(5, at(9), at(10), lane="Hall B", title="D"),
+        ]
+    )
+    boxes = {row: box(g) for row, g in groups(root, "slot").items()}
+    assert boxes[2][1] == boxes[4][1] < boxes[3][1] < boxes[5][1]  # A, C above B; Hall B below
+    for one, other in [(a, b) for a in boxes for b in boxes if a < b]:
+        left, top, right, bottom = boxes[one]
+        left2, top2, right2, bottom2 = boxes[other]
+        assert right <= left2 or right2 <= left or bottom <= top2 or bottom2 <= top, (one, other)
+    # Hall A is two sub-lanes deep: its rule sits two lane heights below the axis.
+    rules = sorted(
+        float(r.attrib["y1"])
+        for r in root.iter(f"{NS}line")
+        if r.attrib.get("class") == "lane-rule"
+    )
+    assert rules == [30 + 2 * 34, 30 + 3 * 34]
+    assert float(root.attrib["viewBox"].split()[3]) == 30 + 3 * 34 + 6
+
+
+def test_every_day_has_one_time_scale() -> None:
+    """09:00 is at one place on every day, however early or late that day starts and ends."""
+    days = draw_timeline(
+        [
+            slot(2, at(9, day=10), at(10, day=10), title="Early day"),
+            slot(3, at(8, day=11), at(9, day=11)),
+            slot(4, at(9, day=11), at(18, 30, day=11), title="Long day"),
+        ],
+        "Europe/Berlin",
+    )
+    first, second = (parse(d) for d in days)
+    assert box(groups(first, "slot")[2])[0] == box(groups(second, "slot")[4])[0]
+    ticks = [f"{h:02d}:00" for h in range(8, 20)]
+    assert [t.text for t in texts(first, "tick")] == ticks
+    assert [t.text for t in texts(second, "tick")] == ticks

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from importer.config import Settings
+from importer.reconcile import Change
 from importer.runner import ImportRequest, run_import
-from importer.ui.views import MAX_PROBLEMS_SHOWN, MAX_SESSIONS_DRAWN, check_view, plan_view
+from importer.ui.views import (
+    MAX_PROBLEMS_SHOWN,
+    MAX_SESSIONS_DRAWN,
+    change_text,
+    check_view,
+    plan_view,
+)
 from tests.pipeline_helpers import numbered_rows, write_csv
 
 
@@ -72,3 +80,25 @@ def test_sessions_with_locations_keep_locations_as_lanes(tmp_path: Path) -> None
     assert view.lanes == "location"
     assert view.overlaps == 1
     assert view.days[0].overlaps == ((2, 3),)
+
+
+def test_plan_changes_read_in_local_time_room_names_and_whole_text() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    room_a, room_b = "5a2db0c5-de30-4e7e-8a1d-00000000aaaa", "5A2DB0C5-DE30-4E7E-8A1D-00000000BBBB"
+    rooms = {room_a: "Main Hall", room_b.lower(): "Room 101"}
+    long = "An abstract. " * 20
+    assert (
+        change_text(Change("start", "2026-06-10T07:00:00Z", "2026-06-10T08:30:00Z"), berlin, rooms)
+        == "start: Wed 10 Jun 2026 09:00 → Wed 10 Jun 2026 10:30"
+    )
+    assert (
+        change_text(Change("location_id", room_a, room_b), berlin, rooms)
+        == 'location: "Main Hall" → "Room 101"'
+    )
+    assert change_text(Change("description", "Short", long), berlin, rooms) == (
+        f'description: "Short" → "{long}"'
+    )
+    assert change_text(Change("tags", ("AI", "Data"), ()), berlin, rooms) == (
+        "tags: cleared (was AI, Data)"
+    )
+    assert change_text(Change("capacity", 600, 550), berlin, rooms) == "capacity: 600 → 550"

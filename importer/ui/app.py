@@ -23,11 +23,19 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from importer.errors import ImporterError
-from importer.limits import MB
+from importer.limits import DEFAULT_LIMITS, MB
 from importer.runner import ImportReport
 from importer.status import Outcome, Status
 from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
-from importer.ui.views import FIELD_CHOICES, check_view, plan_view, samples
+from importer.ui.views import (
+    DATE_ORDERS,
+    FIELD_CHOICES,
+    check_view,
+    plan_view,
+    samples,
+    zone_choices,
+)
+from importer.ui.words import page_words
 from importer.ui.workspace import MAX_UPLOAD_BYTES, Download, Workspace
 
 HERE = Path(__file__).parent
@@ -38,6 +46,12 @@ STEPS = (
     ("plan", "Plan"),
     ("import", "Import"),
 )
+STALE_PLAN = (
+    "Nothing was imported: the plan on that page is no longer the one checked last (the file "
+    "was checked or changed again since, perhaps in another tab or window)."
+)
+FRESH_PLAN = " This is the current plan: review it, then import from here."
+FORM_FIELDS = 64  # the fields of a form besides one a column: token, sheet, options
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields beside the file
 
 # An upload stays in memory (at most the 50 MB limit) until it is written to the page's private
@@ -68,6 +82,7 @@ class UiApp:
             Route("/columns", self.columns, methods=["POST"]),
             Route("/columns", self.columns_page),
             Route("/check", self.check_page),
+            Route("/check", self.recheck, methods=["POST"]),
             Route("/check/workbook", self.checked_download),
             Route("/plan", self.plan, methods=["POST"]),
             Route("/plan", self.plan_page),
@@ -87,6 +102,8 @@ class UiApp:
 
     def render(self, name: str, step: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("error", None)
+        if context["error"]:  # the library's fix, in the page's words (no flags)
+            context["error"] = page_words(context["error"])
         html = _templates.get_template(name).render(
             steps=STEPS,
             step=step,
@@ -100,7 +117,9 @@ class UiApp:
 
     async def form(self, request: Request, **limits: int) -> FormData:
         """The POSTed form, refused unless it carries this page's CSRF token."""
-        form = await request.form(max_files=limits.get("max_files", 0), max_fields=200)
+        # A field for each column of the sheet on the columns step: as many as a sheet can have.
+        fields = DEFAULT_LIMITS.max_columns + FORM_FIELDS
+        form = await request.form(max_files=limits.get("max_files", 0), max_fields=fields)
         token = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
         if not isinstance(token, str) or not self.tokens.csrf_ok(token):
             await form.close()  # a refused upload's spooled copy goes at once
@@ -244,6 +263,7 @@ class UiApp:
             detected=detected,
             choices=FIELD_CHOICES,
             samples=samples,
+            zones=self.zones(),
         )
 
     async def columns(self, request: Request) -> Response:
@@ -271,18 +291,50 @@ class UiApp:
                 if form.get("action") == "sheet":
                     return RedirectResponse("/columns", status_code=303)
                 await run_in_threadpool(ws.check)
+                await run_in_threadpool(ws.remember_columns, table)
             except ImporterError as exc:
                 return await self.columns_page(request, exc.message)
         return RedirectResponse("/check", status_code=303)
 
+    def zones(self) -> list[str]:
+        """The time zones to choose from: the chosen one, then the event's, first."""
+        event = self.ws.connection.timezone if self.ws.connection else None
+        return zone_choices(self.ws.upload.timezone if self.ws.upload else None, event)
+
     # 3. Check
-    async def check_page(self, request: Request) -> Response:
-        report = self.ws.report
-        if report is None:
-            if self.ws.upload is not None and self.ws.connection is not None:
-                return await self.columns_page(request)
+    async def check_page(self, request: Request, error: str | None = None) -> Response:
+        report, upload = self.ws.report, self.ws.upload
+        if report is None or upload is None or self.ws.job is not None:
+            if upload is not None and self.ws.connection is not None and self.ws.job is None:
+                return await self.columns_page(request, error)
             return RedirectResponse(self.next_step(), status_code=303)
-        return self.render("check.html", "check", view=check_view(report))
+        return self.render(
+            "check.html",
+            "check",
+            status=400 if error else 200,
+            error=error,
+            view=check_view(report),
+            upload=upload,
+            orders=DATE_ORDERS,
+            zones=self.zones(),
+        )
+
+    async def recheck(self, request: Request) -> Response:
+        """The check again, with the date order, default date and time zone chosen."""
+        form = await self.form(request)
+        if self.running() or self.ws.upload is None or self.ws.connection is None:
+            return RedirectResponse(self.next_step(), status_code=303)
+        async with self.lock:
+            try:
+                await run_in_threadpool(
+                    self.ws.recheck,
+                    str(form.get("date_order", "")),
+                    str(form.get("default_date", "")),
+                    str(form.get("timezone", "")),
+                )
+            except ImporterError as exc:
+                return await self.check_page(request, exc.message)
+        return RedirectResponse("/check", status_code=303)
 
     async def checked_download(self, request: Request) -> Response:
         if self.ws.report is None:
@@ -296,27 +348,48 @@ class UiApp:
         report = self.ws.report
         if report is None or self.running():
             return RedirectResponse(self.next_step(), status_code=303)
-        self.ws.skip_invalid = form.get("skip_invalid") == "yes"
+        # Skipping every row would import nothing: the page does not offer it, nor takes it.
+        bad = {p.row for p in report.plan.errors if p.row is not None}
+        some_good = len(bad) < len(report.table.rows)
+        self.ws.skip_invalid = form.get("skip_invalid") == "yes" and some_good
         if report.plan.errors and not self.ws.skip_invalid:
             return RedirectResponse("/check", status_code=303)
         return RedirectResponse("/plan", status_code=303)
 
-    async def plan_page(self, request: Request) -> Response:
+    async def plan_page(
+        self, request: Request, error: str | None = None, status: int = 200
+    ) -> Response:
         report = self.ws.report
+        if self.ws.job is not None:  # Back after a run: its plan is spent, the run is shown
+            return RedirectResponse("/import", status_code=303)
         if report is None or (report.plan.errors and not self.ws.skip_invalid):
             return RedirectResponse(self.next_step(), status_code=303)
         view = await run_in_threadpool(plan_view, report)
-        return self.render("plan.html", "plan", view=view, where=report.where, zone=report.timezone)
+        return self.render(
+            "plan.html",
+            "plan",
+            status=status,
+            error=error,
+            view=view,
+            where=report.where,
+            zone=report.timezone,
+            plan_token=self.ws.plan_token,
+        )
 
     # 5. Import
     async def start_import(self, request: Request) -> Response:
-        await self.form(request)
-        async with self.lock:
-            report = self.ws.report
+        form = await self.form(request)
+        async with self.lock:  # one run at a time: a second click finds the first one's job
+            if self.ws.job is not None:
+                return RedirectResponse("/import", status_code=303)
+            report, token = self.ws.report, self.ws.plan_token
             ready = report is not None and (not report.plan.errors or self.ws.skip_invalid)
-            if self.ws.job is None and ready:
+            if ready and token is not None and form.get("plan") == token:
                 self.ws.start_import()
-        return RedirectResponse(self.next_step(), status_code=303)
+                return RedirectResponse("/import", status_code=303)
+        if not ready:
+            return await self.upload_page(request, STALE_PLAN + " Upload the file again.", 409)
+        return await self.plan_page(request, STALE_PLAN + FRESH_PLAN, 409)
 
     async def import_page(self, request: Request) -> Response:
         job = self.ws.job

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Literal
 
 import uvicorn
 
 from importer.config import DEFAULT_BASE_URL, Secret
 from importer.sandbox.server import bind, in_thread, quiet_config
 from importer.ui.app import UiApp
+from importer.ui.memory import default_memory
 from importer.ui.security import Tokens
 from importer.ui.workspace import Workspace
 
@@ -33,8 +38,22 @@ def _hosts(port: int) -> frozenset[str]:
     return frozenset(f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]"))
 
 
-def make_ui(*, base_url: str, event_id: str, key: Secret | None, sandbox: bool, port: int) -> UiApp:
-    workspace = Workspace(base_url=base_url, event_id=event_id, key=key, sandbox=sandbox)
+def make_ui(
+    *,
+    base_url: str,
+    event_id: str,
+    key: Secret | None,
+    sandbox: bool,
+    port: int,
+    memory: Path | Literal["home"] | None = "home",
+) -> UiApp:
+    """The page's app; ``memory`` is where column choices are remembered: the user's config
+    folder for the command, nowhere (None) unless a test asks for a folder."""
+    if memory == "home":
+        memory = default_memory()
+    workspace = Workspace(
+        base_url=base_url, event_id=event_id, key=key, sandbox=sandbox, memory=memory
+    )
     return UiApp(workspace, Tokens(), _hosts(port))
 
 
@@ -52,11 +71,14 @@ def run_ui(
     sandbox: bool = False,
     host: str = "127.0.0.1",
     port: int = 0,
+    memory: Path | None = None,
 ) -> Iterator[RunningUi]:
     """Serve the page in a background thread until the block ends; its files go with it."""
     sock = bind(host, port, "the page")
     bound = sock.getsockname()[1]
-    ui = make_ui(base_url=base_url, event_id=event_id, key=key, sandbox=sandbox, port=bound)
+    ui = make_ui(
+        base_url=base_url, event_id=event_id, key=key, sandbox=sandbox, port=bound, memory=memory
+    )
     server = uvicorn.Server(quiet_config(ui.app, host, bound))
     try:
         with in_thread(server, sock, "the page"):
@@ -67,10 +89,24 @@ def run_ui(
 
 
 def serve_ui(ui: UiApp, sock: socket.socket) -> None:
-    """Serve in the foreground until Ctrl-C; the private folder is removed on the way out."""
+    """Serve in the foreground until Ctrl-C, kill (SIGTERM) or a closed terminal (SIGHUP); the
+    private folder, with any uploaded agenda, is removed on the way out in every case."""
     host, port = sock.getsockname()[:2]
+    server = uvicorn.Server(quiet_config(ui.app, host, port))
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # The first signal shuts down as Ctrl-C does; uvicorn raises SIGTERM (and this one)
+        # again once it has stopped, and then the process leaves through the finally below
+        # instead of dying where it stands (which would leave the folder behind).
+        if server.should_exit:
+            raise SystemExit(128 + signum)
+        server.handle_exit(signum, frame)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        uvicorn.Server(quiet_config(ui.app, host, port)).run(sockets=[sock])
+        server.run(sockets=[sock])
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         sock.close()
         ui.ws.close()

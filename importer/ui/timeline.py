@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from html import escape
@@ -132,7 +132,43 @@ def draw_timeline(
     by_date: dict[date, list[Slot]] = defaultdict(list)
     for s in sorted(slots, key=lambda s: (s.start, s.row)):
         by_date[s.start.astimezone(tz).date()].append(s)
-    return tuple(_draw_day(d, by_date[d], tz, parents, overlaps, lanes) for d in sorted(by_date))
+    hours = _day_hours(by_date, tz)
+    return tuple(
+        _draw_day(d, by_date[d], tz, parents, overlaps, lanes, hours) for d in sorted(by_date)
+    )
+
+
+def _day_hours(by_date: dict[date, list[Slot]], tz: ZoneInfo) -> tuple[int, int]:
+    """The wall-clock hours every day's picture spans (first start to last end, over all
+    days), so that one time is at one place on every day and days can be compared."""
+    first, last = 24, 0
+    for day, slots in by_date.items():
+        midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+        first = min(first, min(s.start.astimezone(tz).hour for s in slots))
+        for s in slots:
+            end = s.end.astimezone(tz)
+            if end >= midnight:
+                last = 24
+            else:
+                last = max(last, end.hour + (1 if (end.minute, end.second) != (0, 0) else 0))
+    return first, max(last, first + 1)
+
+
+def _sub_lanes(
+    boxes: Sequence[Slot], end_of: Callable[[Slot], datetime]
+) -> tuple[dict[int, int], dict[str, int]]:
+    """Each box's sub-lane in its lane (the first one free at its start) and each lane's depth."""
+    sub: dict[int, int] = {}
+    ends: dict[str, list[datetime]] = defaultdict(list)  # lane -> each sub-lane's last end
+    for s in sorted(boxes, key=lambda s: (s.start, s.row)):
+        free = ends[_lane_key(s.lane)]
+        index = next((i for i, end in enumerate(free) if end <= s.start), len(free))
+        if index == len(free):
+            free.append(end_of(s))
+        else:
+            free[index] = end_of(s)
+        sub[s.row] = index
+    return sub, defaultdict(lambda: 1, {k: max(len(v), 1) for k, v in ends.items()})
 
 
 def _draw_day(
@@ -142,6 +178,7 @@ def _draw_day(
     parents: set[int],
     all_overlaps: set[tuple[int, int]],
     kind: str,
+    hours_shown: tuple[int, int],
 ) -> Day:
     label = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
     rows = {s.row for s in slots}
@@ -155,9 +192,14 @@ def _draw_day(
 
     # Floor in wall-clock time (zones with :30 offsets), then step in absolute time, so the
     # scale stays true on days when the clocks change.
-    first = min(s.start for s in slots).astimezone(tz).replace(minute=0, second=0, microsecond=0)
+    first = datetime.combine(day, time(hours_shown[0]), tzinfo=tz)
     t0 = first.astimezone(UTC)
-    last = max(clipped_end(s) for s in slots)
+    last = max(
+        max(clipped_end(s) for s in slots),
+        midnight
+        if hours_shown[1] == 24
+        else datetime.combine(day, time(hours_shown[1]), tzinfo=tz).astimezone(UTC),
+    )
     hours = -(-(last - t0) // timedelta(hours=1))
     t1 = t0 + timedelta(hours=hours)
     scale = WIDTH / (t1 - t0).total_seconds()
@@ -172,7 +214,12 @@ def _draw_day(
         names[key] = min(names.get(key, _clean(s.lane)), _clean(s.lane))
     keys = sorted(names, key=lambda k: (k == "", k))
     lane_of = {k: i for i, k in enumerate(keys)}
-    height = AXIS_H + max(len(keys), 1) * LANE_H + 6
+    # Sessions that overlap in one lane are stacked in sub-lanes, so none hides another.
+    sub, depth = _sub_lanes(boxes, clipped_end)
+    tops = [AXIS_H]
+    for key in keys:
+        tops.append(tops[-1] + depth[key] * LANE_H)
+    height = (tops[-1] if keys else AXIS_H + LANE_H) + 6
 
     parts: list[str] = []
     step = 2 if hours > 12 else 1
@@ -187,10 +234,10 @@ def _draw_day(
         attrs = f'class="tick" font-size="11" fill="#374151" text-anchor="{anchor}"'
         parts.append(_text(tx, AXIS_H - 12, _hhmm(moment.astimezone(tz)), attrs))
     for i, key in enumerate(keys):
-        top = AXIS_H + i * LANE_H
+        top, bottom = tops[i], tops[i + 1]
         parts.append(
-            f'<line class="lane-rule" x1="0" y1="{_n(top + LANE_H)}" x2="{_n(GUTTER + WIDTH)}" '
-            f'y2="{_n(top + LANE_H)}" stroke="#e5e7eb" stroke-width="1"/>'
+            f'<line class="lane-rule" x1="0" y1="{_n(bottom)}" x2="{_n(GUTTER + WIDTH)}" '
+            f'y2="{_n(bottom)}" stroke="#e5e7eb" stroke-width="1"/>'
         )
         name = _fit(names[key] or f"No {kind}", GUTTER - 12)
         attrs = 'class="lane-label" font-size="11" fill="#1f2937"'
@@ -208,9 +255,9 @@ def _draw_day(
         key=lambda s: (len(_ancestors(s.row, parent_of)), s.start, s.row),
     )
     for s in bands:
-        lanes = leaf_lanes.get(s.row) or set(range(max(len(keys), 1)))
-        top = AXIS_H + min(lanes) * LANE_H - BAND_PAD
-        bottom = AXIS_H + (max(lanes) + 1) * LANE_H + BAND_PAD
+        lanes = leaf_lanes.get(s.row) or set(range(len(keys)))
+        top = (tops[min(lanes)] if lanes else AXIS_H) - BAND_PAD
+        bottom = (tops[max(lanes) + 1] if lanes else AXIS_H + LANE_H) + BAND_PAD
         left, right = x(s.start), x(clipped_end(s))
         title = _clean(s.title)
         parts.append(
@@ -224,7 +271,7 @@ def _draw_day(
         parts.append((_text(left + 3, top + 10, text, attrs) if text else "") + "</g>")
 
     for s in boxes:
-        top = AXIS_H + lane_of[_lane_key(s.lane)] * LANE_H + 12
+        top = tops[lane_of[_lane_key(s.lane)]] + sub[s.row] * LANE_H + 12
         left = x(s.start)
         width = max(x(clipped_end(s)) - left, 2.0)
         title = _clean(s.title)
@@ -236,7 +283,9 @@ def _draw_day(
         hit = s.row in flagged
         stroke = 'stroke="#dc2626" stroke-width="3"' if hit else 'stroke="#ffffff" stroke-width="1"'
         parts.append(
-            f'<g class="slot slot-{s.action}{" overlap" if hit else ""}" data-row="{s.row}">'
+            # Focusable and tappable: the page shows the details of the box chosen, not on hover.
+            f'<g class="slot slot-{s.action}{" overlap" if hit else ""}" data-row="{s.row}" '
+            f'tabindex="0" role="button" aria-label="{escape(", ".join(tip.splitlines()))}">'
             f"<title>{escape(tip)}</title>"
             f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(width)}" height="{_n(LANE_H - 15)}" '
             f'rx="4" fill="{ACTIONS[s.action]}" {stroke}/>'

@@ -6,17 +6,21 @@ The check table, the plan's counts and diffs and the timeline's slots are read s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from importer.cells import show
 from importer.columns import FIELD_LABELS
 from importer.config import FIELDS
 from importer.mapper import Problem
+from importer.reconcile import FIELD_NAMES, Change
 from importer.runner import ImportReport
 from importer.table import Table
 from importer.ui.timeline import Day, Slot, draw_timeline
+from importer.ui.words import page_words
 
 MAX_ROWS_SHOWN = 500
 MAX_PROBLEMS_SHOWN = 500  # the checked workbook has them all; a page of 100,000 would not load
@@ -83,6 +87,21 @@ class CheckView:
     more_problems: int = 0  # not listed on the page
 
 
+DATE_ORDERS = (
+    ("", "From the sheet (a day over 12 decides)"),
+    ("dmy", "Day first: 10/06/2026 is 10 June"),
+    ("mdy", "Month first: 10/06/2026 is October 6"),
+    ("ymd", "Year first: 2026/06/10"),
+)
+_ZONES = tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/")))
+
+
+def zone_choices(*first: str | None) -> list[str]:
+    """Every time zone by name, the given ones (the event's, the chosen one) and UTC first."""
+    head = [z for z in dict.fromkeys((*first, "UTC")) if z]
+    return head + [z for z in _ZONES if z not in head]
+
+
 def samples(table: Table, index: int, count: int = 3) -> list[str]:
     """The first filled-in values of a column, as the sheet shows them."""
     found = [show(row.values[index]) for row in table.rows[:50] if row.values[index] is not None]
@@ -130,7 +149,7 @@ def check_view(report: ImportReport) -> CheckView:
         shown,
         len(errors),
         len(bad_rows),
-        report.notes,
+        tuple(page_words(note) for note in report.notes),
         len(problems) - len(shown),
     )
 
@@ -142,7 +161,7 @@ def _shown(number: int, problem: Problem) -> ShownProblem:
         problem.column,
         problem.cell,
         problem.value,
-        problem.message,
+        page_words(problem.message),
         problem.severity,
     )
 
@@ -170,7 +189,7 @@ class PlanView:
 
 
 def plan_view(report: ImportReport) -> PlanView:
-    plan = report.plan
+    plan, zone = report.plan, ZoneInfo(report.timezone)
     steps = [
         ShownStep(s.draft.row, plan.references.get(s.draft.row, ""), s.draft.title, ())
         if s.action == "create"
@@ -178,7 +197,7 @@ def plan_view(report: ImportReport) -> PlanView:
             s.draft.row,
             plan.references.get(s.draft.row, ""),
             s.draft.title,
-            tuple(c.text() for c in s.changes),
+            tuple(change_text(c, zone, report.location_names) for c in s.changes),
         )
         for s in plan.steps
     ]
@@ -205,6 +224,34 @@ def plan_view(report: ImportReport) -> PlanView:
         drawn,
         lanes,
     )
+
+
+def change_text(change: Change, zone: ZoneInfo, rooms: Mapping[str, str]) -> str:
+    """One field's change as staff read it: local times, room names, the whole text."""
+    name = FIELD_NAMES[change.field]
+    old, new = (_value(change.field, v, zone, rooms) for v in (change.old, change.new))
+    if new == _EMPTY:
+        return f"{name}: cleared (was {old})"
+    return f"{name}: {old} → {new}"
+
+
+_EMPTY = "(empty)"
+
+
+def _value(name: str, value: object, zone: ZoneInfo, rooms: Mapping[str, str]) -> str:
+    if value in (None, "", (), []):
+        return _EMPTY
+    if name in ("start", "end") and isinstance(value, str):
+        try:  # the API's UTC text, shown in the event's zone as the sheet has it
+            moment = datetime.fromisoformat(value).astimezone(zone)
+        except ValueError:
+            return value
+        return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
+    if name == "location_id" and isinstance(value, str):
+        return f'"{rooms.get(value.lower(), value)}"'
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    return f'"{value}"' if isinstance(value, str) else str(value)
 
 
 def _slots(report: ImportReport) -> list[Slot]:

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import shutil
 import tempfile
 import threading
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from importer.agenda import read_agenda as load_agenda
 from importer.answers import check_base_url
 from importer.client import RetryPolicy, ZuddlClient
 from importer.columns import match_columns
-from importer.config import FIELDS, MappingOptions, Secret, Settings
+from importer.config import FIELDS, DateOrder, MappingOptions, Secret, Settings
 from importer.errors import ImporterError, UsageError
 from importer.filetype import TEXT_SUFFIXES
 from importer.limits import DEFAULT_LIMITS
@@ -31,6 +33,7 @@ from importer.results import default_results_path
 from importer.runner import ImportReport, ImportRequest, run_import
 from importer.status import Outcome
 from importer.template import write_template
+from importer.ui.memory import recall, remember
 from importer.workbook import checked_path, write_checked
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
@@ -55,6 +58,9 @@ class Upload:
     sheet: str | None = None
     columns: tuple[tuple[str, str], ...] = ()  # header -> field, as chosen on the page
     timezone: str | None = None
+    date_order: DateOrder | None = None  # None: from the sheet (a day over 12 decides)
+    default_date: date | None = None  # for rows whose time has no date
+    remembered: bool = False  # the columns were chosen as on the last upload of these headers
 
 
 @dataclass(frozen=True)
@@ -104,15 +110,27 @@ def safe_name(name: str) -> str:
 
 
 class Workspace:
-    def __init__(self, *, base_url: str, event_id: str, key: Secret | None, sandbox: bool):
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        event_id: str,
+        key: Secret | None,
+        sandbox: bool,
+        memory: Path | None = None,
+    ):
         self.root = Path(tempfile.mkdtemp(prefix="zuddl-ui-"))  # mode 700: this user only
         self.defaults = {"base_url": base_url, "event_id": event_id}
         self.given_key = key  # from the environment or the embedded sandbox; never shown
         self.sandbox = sandbox
+        self.memory = memory  # where column choices are remembered; None: nowhere
         self.connection: Connection | None = None
         self.upload: Upload | None = None
         self.report: ImportReport | None = None  # the check: a dry run against the event
         self.skip_invalid = False
+        # Names the plan the last check made: an Import button carries it, so a button shown
+        # for another check (an old page, another tab) can never import this one.
+        self.plan_token: str | None = None
         self.job: Job | None = None
         self._uploads = 0
         self._table: Table | None = None  # the chosen sheet, read once for the screens
@@ -162,7 +180,26 @@ class Workspace:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         self.upload, self._table = replace(upload, sheet=table.sheet), table
+        self._recall(table)
         return self.upload
+
+    def _recall(self, table: Table) -> None:
+        """The columns as chosen on the last upload of the same headers, if any were."""
+        assert self.upload is not None
+        found = recall(self.memory, table.headers) if self.memory else {}
+        if not found:
+            return
+        upload = replace(self.upload, columns=tuple(found.items()), remembered=True)
+        try:
+            self.settings(upload)
+        except ImporterError:
+            return  # choices that no longer fit: the columns are detected afresh
+        self.upload = upload
+
+    def remember_columns(self, table: Table) -> None:
+        """Keep this upload's column choices for the next file with the same headers."""
+        if self.memory is not None and self.upload is not None and self.upload.columns:
+            remember(self.memory, table.headers, dict(self.upload.columns))
 
     def _first_readable(self, upload: Upload) -> Table:
         """The sheet the command line would read; else, on the page, the first one that reads
@@ -181,6 +218,7 @@ class Workspace:
         if self.upload is not None:
             shutil.rmtree(self.upload.folder, ignore_errors=True)
         self.upload, self.report, self.job, self.skip_invalid = None, None, None, False
+        self.plan_token = None
         self._table = None
 
     def table(self) -> Table:
@@ -214,14 +252,29 @@ class Workspace:
             sheet=sheet,
             # Another sheet has other headers: start again from what is detected there.
             columns=() if changed_sheet else tuple(columns.items()),
+            remembered=False if changed_sheet or columns else self.upload.remembered,
             timezone=timezone.strip() or None,
         )
         settings = self.settings(upload)  # a wrong time zone is refused here, before any work
         if changed_sheet:  # a sheet that cannot be read is not taken
             self._table = load_agenda(upload.path, settings)
-        self.upload, self.report = upload, None
+        self.upload, self.report, self.plan_token = upload, None, None
 
     # 3. Check (a dry run against the event: the same call that plans)
+    def recheck(self, date_order: str, default_date: str, timezone: str) -> ImportReport:
+        """The check again, with how the sheet's dates and times are read as chosen."""
+        assert self.upload is not None
+        orders: dict[str, DateOrder] = {"dmy": "dmy", "mdy": "mdy", "ymd": "ymd"}
+        upload = replace(
+            self.upload,
+            date_order=orders.get(date_order),  # anything else: from the sheet
+            default_date=_day(default_date),
+            timezone=timezone.strip() or None,
+        )
+        self.settings(upload)  # a wrong time zone is refused here, before any work
+        self.upload, self.report, self.plan_token = upload, None, None
+        return self.check()
+
     def check(self) -> ImportReport:
         assert self.upload is not None and self.connection is not None
         request = ImportRequest(
@@ -231,7 +284,9 @@ class Workspace:
             dry_run=True,
             write_results=False,
         )
+        self.report, self.plan_token = None, None
         self.report = run_import(request)
+        self.plan_token = secrets.token_urlsafe(16)
         return self.report
 
     def checked_workbook(self) -> Download:
@@ -296,7 +351,21 @@ class Workspace:
             lock_dir=connection.lock_dir if connection else None,
             mapping=MappingOptions(columns=dict(upload.columns)),
         )
-        return base.with_overrides(timezone=upload.timezone)
+        return base.with_overrides(
+            timezone=upload.timezone,
+            date_order=upload.date_order,
+            default_date=upload.default_date,
+        )
+
+
+def _day(text: str) -> date | None:
+    """The date typed (the date field sends 2026-06-10), or None when it is left empty."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f'"{text.strip()}" is not a date. Write it like 2026-06-10.') from None
 
 
 def _taken(path: Path) -> Download:

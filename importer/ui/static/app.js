@@ -30,6 +30,32 @@ document.addEventListener("DOMContentLoaded", function () {
       if (button) { button.click(); }
     });
   });
+  // A step that can take seconds says so while it works (and is not sent twice).
+  document.querySelectorAll("form[data-busy]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var status = form.querySelector(".busy");
+      if (!status) {
+        status = document.createElement("p");
+        status.className = "busy";
+        status.setAttribute("role", "status");
+        form.appendChild(status);
+      }
+      status.textContent = form.getAttribute("data-busy");
+      form.setAttribute("aria-busy", "true");
+      document.body.classList.add("working");
+    });
+  });
+  // A session on the timeline, focused or tapped, shows its details below the picture.
+  var details = document.getElementById("slot-details");
+  if (details) {
+    var show = function (e) {
+      var box = e.target.closest && e.target.closest("g.slot");
+      var title = box && box.querySelector("title");
+      if (title) { details.textContent = title.textContent.split("\n").join(" · "); }
+    };
+    document.addEventListener("focusin", show);
+    document.addEventListener("click", show);
+  }
   // Live progress: poll the run's counts; reload for the summary when it is over.
   var running = document.getElementById("running");
   if (running) {
