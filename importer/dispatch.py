@@ -182,17 +182,16 @@ class Dispatcher:
     async def probe(self, step: Step) -> None:
         """The first create, alone, while the reference field's name is still a guess."""
         result = await self.create(step)
-        if result.outcome_unknown:
-            self.parked.append((step, time.monotonic()))
-            await self.look_up(wait=True)
-            return
+        # A 400 naming our field (never an unanswered create) created nothing: the other name.
         if result.session_id is None and self.naming.refused(result):
-            result = await self.create(step)  # the other name; a 400 created nothing
+            result = await self.create(step)
         if result.outcome_unknown:
             self.parked.append((step, time.monotonic()))
             await self.look_up(wait=True)
             return
         if result.session_id is None:
+            if self.journal is not None:
+                self.journal.refused(step.draft.row, step.draft.reference_id)
             self.fail(step, result.status, result.message)
             return
 
