@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from importer.columns import CANONICAL_HEADERS
-from importer.template import deterministic_xlsx
+from importer.check.columns import CANONICAL_HEADERS
+from importer.write.template import deterministic_xlsx
 
 HERE = Path(__file__).resolve().parent
 TITLE = "Nordlicht Data Summit 2026 — Agenda"

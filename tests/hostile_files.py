@@ -20,7 +20,7 @@ from pathlib import Path
 
 import openpyxl
 
-from importer.limits import DEFAULT_LIMITS, MB
+from importer.read.limits import DEFAULT_LIMITS, MB
 from tests.loader_fixtures import write_encrypted_workbook, write_raw_xlsx
 
 CHUNK = MB

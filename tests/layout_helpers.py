@@ -7,8 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from importer.config import Secret, Settings, load_settings
-from importer.runner import ImportReport, ImportRequest, run_import
+from importer.run import ImportReport, ImportRequest, run_import
+from importer.settings.config import Secret, Settings, load_settings
 from tests.conftest import SandboxHandle
 
 LAYOUTS = Path(__file__).resolve().parent / "fixtures" / "layouts"

@@ -10,9 +10,9 @@ from typing import Any
 
 import openpyxl
 
-from importer.columns import CANONICAL_HEADERS
-from importer.config import MappingOptions, Secret, Settings
-from importer.runner import ImportReport, ImportRequest, run_import
+from importer.check.columns import CANONICAL_HEADERS
+from importer.run import ImportReport, ImportRequest, run_import
+from importer.settings.config import MappingOptions, Secret, Settings
 from tests.conftest import SandboxHandle
 
 HEADERS = list(CANONICAL_HEADERS)
@@ -104,8 +104,8 @@ def one_session_per_row(
 
 def load_agenda_error(path: Path, sheet: str | None = None) -> str:
     """The message the CLI gives for a file it cannot read as an agenda."""
-    from importer.agenda import load_agenda
     from importer.errors import ImporterError
+    from importer.read.agenda import load_agenda
 
     try:
         load_agenda(path, Settings(sheet=sheet))

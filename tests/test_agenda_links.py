@@ -12,11 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from importer.config import Settings
-from importer.download import fetch_agenda
 from importer.errors import ApiError, ExitCode, ImporterError, InputFileError, UsageError
-from importer.limits import Limits
-from importer.links import download_form, suffix_from_answer
+from importer.read.download import fetch_agenda
+from importer.read.limits import Limits
+from importer.read.links import download_form, suffix_from_answer
+from importer.settings.config import Settings
 from tests.conftest import SandboxHandle
 from tests.link_server import CSV, Answer, LinkServer
 from tests.pipeline_helpers import (
@@ -368,7 +368,7 @@ def test_refusals_by_the_host(
     error: type[ImporterError],
     message: str,
 ) -> None:
-    monkeypatch.setattr("importer.download.RETRY_WAITS", (0.0, 0.0))
+    monkeypatch.setattr("importer.read.download.RETRY_WAITS", (0.0, 0.0))
     link.serve("/agenda", Answer(status=status, body=b"no", headers={"Content-Type": "text/plain"}))
     with pytest.raises(error) as caught:
         fetch(f"{link.base_url}/agenda", tmp_path / "agenda.results.xlsx")
@@ -380,7 +380,7 @@ def test_refusals_by_the_host(
 def test_a_bad_moment_of_the_host_is_tried_again(
     link: LinkServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("importer.download.RETRY_WAITS", (0.0, 0.0))
+    monkeypatch.setattr("importer.read.download.RETRY_WAITS", (0.0, 0.0))
     good = Answer(body=csv_bytes(tmp_path), headers={"Content-Type": CSV})
     link.serve("/agenda", Answer(status=502, body=b"gateway", then=good))
     source = fetch(f"{link.base_url}/agenda", tmp_path / "agenda.results.xlsx")
@@ -391,7 +391,7 @@ def test_a_bad_moment_of_the_host_is_tried_again(
 def test_the_file_checks_apply_to_a_download(link: LinkServer, tmp_path: Path) -> None:
     # Announced as a workbook, but a PDF: the loader's own check and message.
     link.serve("/agenda", Answer(body=b"%PDF-1.7 not a sheet", headers={"Content-Type": XLSX}))
-    from importer.runner import ImportRequest, run_import
+    from importer.run import ImportRequest, run_import
 
     settings = Settings(results=tmp_path / "agenda.results.xlsx")
     with pytest.raises(InputFileError) as caught:

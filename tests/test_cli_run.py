@@ -145,9 +145,9 @@ def test_ctrl_c_stops_dispatching_writes_results_and_exits_130(tmp_path: Path) -
 
 
 def test_api_going_away_part_way_writes_results_and_exits_3(tmp_path: Path) -> None:
-    from importer.config import Secret, Settings
     from importer.errors import ExitCode
-    from importer.runner import ImportRequest, run_import
+    from importer.run import ImportRequest, run_import
+    from importer.settings.config import Secret, Settings
 
     rows = numbered_rows(60)
     agenda = write_csv(tmp_path / "a.csv", rows)

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from importer.cli import main
-from importer.config import (
+from importer.cli.main import main
+from importer.errors import ExitCode, UsageError
+from importer.settings.config import (
     DEFAULT_BASE_URL,
     MappingOptions,
     Secret,
@@ -19,7 +20,6 @@ from importer.config import (
     change_limit,
     load_settings,
 )
-from importer.errors import ExitCode, UsageError
 
 EVENT = "5a2db0c5-de30-4e7e-8a1d-000000000001"
 KNOWN = (

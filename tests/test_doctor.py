@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from importer.config import Secret, Settings
-from importer.doctor import Diagnosis, diagnose, render
 from importer.errors import ExitCode
 from importer.sandbox.profiles import PROFILES
+from importer.settings.config import Secret, Settings
+from importer.sync.doctor import Diagnosis, diagnose, render
 from tests.conftest import SandboxHandle
 
 SESSIONS = "/v1/events/{event}/sessions"

@@ -13,7 +13,7 @@ from types import ModuleType
 import openpyxl
 import pytest
 
-from importer.columns import CANONICAL_HEADERS
+from importer.check.columns import CANONICAL_HEADERS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 HEADERS = list(CANONICAL_HEADERS)

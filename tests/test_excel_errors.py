@@ -14,12 +14,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-from importer import excelerrors
-from importer.columns import is_known_header
-from importer.config import MappingOptions
-from importer.excelerrors import ExcelError, find_error_cells
-from importer.loader import SourceRow, Table, column_letter, load_table
-from importer.mapper import Mapped, map_rows
+from importer.check.columns import is_known_header
+from importer.check.mapper import Mapped, map_rows
+from importer.read import excelerrors
+from importer.read.excelerrors import ExcelError, find_error_cells
+from importer.read.loader import SourceRow, Table, column_letter, load_table
+from importer.settings.config import MappingOptions
 
 MESSAGE = (
     "This cell shows the Excel error {code}, so its value is unknown: its formula is broken or "

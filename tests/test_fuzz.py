@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importer.columns import CANONICAL_HEADERS, is_known_header
-from importer.config import MappingOptions
+from importer.check.columns import CANONICAL_HEADERS, is_known_header
+from importer.check.mapper import Draft, Mapped, map_rows
 from importer.errors import ImporterError
-from importer.loader import CellValue, SourceRow, Table, column_letter, load_table
-from importer.mapper import Draft, Mapped, map_rows
+from importer.read.loader import CellValue, SourceRow, Table, column_letter, load_table
+from importer.settings.config import MappingOptions
 
 FUZZ = settings(
     max_examples=400,

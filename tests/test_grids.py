@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from importer.config import Secret, Settings
 from importer.errors import ExitCode, UsageError
-from importer.runner import ImportRequest, run_import
+from importer.run import ImportRequest, run_import
+from importer.settings.config import Secret, Settings
 from tests.conftest import SandboxHandle
 from tests.layout_helpers import LAYOUTS, run_layout, spans, warnings_of
 from tests.pipeline_helpers import read_results

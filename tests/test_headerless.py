@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from importer.config import Secret, Settings
 from importer.errors import ExitCode, InputFileError
-from importer.runner import ImportRequest, run_import
+from importer.run import ImportRequest, run_import
+from importer.settings.config import Secret, Settings
 from tests.conftest import SandboxHandle
 from tests.layout_helpers import run_layout, spans
 

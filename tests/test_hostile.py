@@ -34,15 +34,15 @@ import httpx
 import openpyxl
 import pytest
 
-from importer.columns import is_known_header
-from importer.config import MappingOptions, Secret, Settings
-from importer.console import JsonLines, TextLines
+from importer.check.columns import is_known_header
+from importer.check.mapper import NUL_MESSAGE, SCRIPT_WARNING, map_rows
+from importer.cli.console import JsonLines, TextLines
 from importer.errors import ApiError, ImporterError, InputFileError
-from importer.limits import CHUNK, MB, Limits
-from importer.loader import SourceRow, Table, load_table
-from importer.mapper import NUL_MESSAGE, SCRIPT_WARNING, map_rows
-from importer.runner import ImportRequest, run_import
+from importer.read.limits import CHUNK, MB, Limits
+from importer.read.loader import SourceRow, Table, load_table
+from importer.run import ImportRequest, run_import
 from importer.sandbox import DEMO_EVENT_ID, Faults, SandboxSettings, run_sandbox
+from importer.settings.config import MappingOptions, Secret, Settings
 from tests.child import run_child, run_cli
 from tests.conftest import SandboxHandle
 from tests.hostile_files import CORPUS, Hostile, build
@@ -110,8 +110,8 @@ def test_a_100_mb_line_is_refused_by_the_line_limit_not_the_size_limit(
     script = (
         "import sys; from pathlib import Path\n"
         "from importer.errors import InputFileError\n"
-        "from importer.limits import Limits\n"
-        "from importer.loader import load_table\n"
+        "from importer.read.limits import Limits\n"
+        "from importer.read.loader import load_table\n"
         "try:\n"
         f"    load_table(Path({str(path)!r}), limits=Limits(max_file_bytes=1 << 30))\n"
         "except InputFileError as exc:\n"

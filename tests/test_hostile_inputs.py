@@ -26,14 +26,14 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from importer.columns import is_known_header
-from importer.config import MappingOptions, Secret
-from importer.console import TextLines
-from importer.loader import load_table
-from importer.mapper import map_rows
-from importer.runner import ImportRequest, run_import
-from importer.status import Outcome, Status
-from importer.workbook import write_back, write_checked
+from importer.check.columns import is_known_header
+from importer.check.mapper import map_rows
+from importer.cli.console import TextLines
+from importer.plan.status import Outcome, Status
+from importer.read.loader import load_table
+from importer.run import ImportRequest, run_import
+from importer.settings.config import MappingOptions, Secret
+from importer.write.workbook import write_back, write_checked
 from tests.conftest import SandboxHandle
 from tests.loader_fixtures import write_raw_xlsx
 from tests.pipeline_helpers import HEADERS, settings_for, write_csv

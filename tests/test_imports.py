@@ -9,7 +9,9 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["importer.plan", "importer.dispatch", "importer.client"])
+@pytest.mark.parametrize(
+    "module", ["importer.plan.build", "importer.sync.dispatch", "importer.sync.client"]
+)
 def test_the_plan_and_sync_layers_do_not_load_pandas_or_openpyxl(module: str) -> None:
     code = (
         f"import sys, {module}; "

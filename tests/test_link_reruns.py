@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from importer.runner import ImportReport
+from importer.run import ImportReport
 from tests.conftest import SandboxHandle
 from tests.link_server import CSV, Answer, LinkServer
 from tests.pipeline_helpers import (

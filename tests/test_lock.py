@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from importer.errors import LockedError
-from importer.lock import api_address, event_lock, lock_name, machine_folder
 from importer.sandbox import Faults, SandboxSettings
+from importer.sync.lock import api_address, event_lock, lock_name, machine_folder
 from tests.conftest import SandboxHandle
 from tests.gated_sandbox import GUARD_S, gated_sandbox
 from tests.pipeline_helpers import numbered_rows, run_command, write_csv

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from importer.config import MappingOptions
+from importer.check.mapper import Mapped, map_rows
 from importer.errors import InputFileError
-from importer.loader import SourceRow, Table, column_letter
-from importer.mapper import Mapped, map_rows
+from importer.read.loader import SourceRow, Table, column_letter
+from importer.settings.config import MappingOptions
 
 LOCATIONS = {
     "Main Hall": "8c1f0e6a-1111-4aaa-8bbb-000000000001",

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from importer.config import Secret, load_settings
-from importer.links import download_form
-from importer.runner import ImportRequest, run_import
+from importer.read.links import download_form
+from importer.run import ImportRequest, run_import
 from importer.sandbox import DEMO_EVENT_ID
+from importer.settings.config import Secret, load_settings
 from tests.conftest import SandboxHandle
 from tests.link_server import Answer, LinkServer
 from tests.pipeline_helpers import by_reference, read_results, write_csv

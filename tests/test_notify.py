@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from importer.config import load_settings
+from importer.cli.nightly import NotifySettings
 from importer.errors import UsageError
-from importer.nightly import NotifySettings
-from importer.notify import RunSummary, deliver
+from importer.settings.config import load_settings
+from importer.sync.notify import RunSummary, deliver
 from tests.conftest import SandboxHandle
 from tests.link_server import CSV, Answer, LinkServer
 from tests.pipeline_helpers import numbered_rows, read_results, write_csv
@@ -233,7 +233,7 @@ def test_a_missing_key_at_night_is_news_too(
 def test_when_a_word_is_sent(
     link: LinkServer, monkeypatch: pytest.MonkeyPatch, when: tuple[str, ...], codes_sent: list[int]
 ) -> None:
-    from importer.config import Settings
+    from importer.settings.config import Settings
 
     monkeypatch.setenv("HOOK_URL", link.base_url + "/hook")
     settings = Settings(notify=NotifySettings(when=when, webhook_env="HOOK_URL"))

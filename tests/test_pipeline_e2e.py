@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from importer.errors import ApiError, ExitCode
-from importer.status import Status
+from importer.plan.status import Status
 from tests.conftest import OTHER_EVENT_ID, SandboxHandle
 from tests.pipeline_helpers import by_reference, import_into, read_results, write_csv, write_xlsx
 
@@ -290,8 +290,8 @@ def test_unreachable_api_is_exit_3_with_a_plain_message(
 
 
 def test_refused_key_is_exit_3(sandbox: SandboxHandle, tmp_path: Path) -> None:
-    from importer.config import Secret
-    from importer.runner import ImportRequest, run_import
+    from importer.run import ImportRequest, run_import
+    from importer.settings.config import Secret
     from tests.pipeline_helpers import settings_for
 
     agenda = write_csv(tmp_path / "a.csv", [ROWS[3]])
@@ -306,10 +306,10 @@ def test_refused_key_is_exit_3(sandbox: SandboxHandle, tmp_path: Path) -> None:
 
 
 def test_an_event_time_zone_this_tool_does_not_know_is_a_clear_error(tmp_path: Path) -> None:
-    from importer.config import Secret, Settings
     from importer.errors import UsageError
-    from importer.runner import ImportRequest, run_import
+    from importer.run import ImportRequest, run_import
     from importer.sandbox import Faults, SandboxSettings, demo_event, run_sandbox
+    from importer.settings.config import Secret, Settings
 
     served = SandboxSettings(
         events=(demo_event(timezone="Orlando time"),), faults=Faults(rate_limit=0)

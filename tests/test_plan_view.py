@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from importer.journal import Journal, last_unconfirmed_send, read_journal
+from importer.sync.journal import Journal, last_unconfirmed_send, read_journal
 from tests.conftest import OTHER_EVENT_ID, SandboxHandle
 from tests.pipeline_helpers import import_into, write_csv
 

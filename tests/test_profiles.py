@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from importer.errors import ExitCode
+from importer.plan.status import Status
 from importer.sandbox.profiles import PROFILES
-from importer.status import Status
 from tests.conftest import SandboxHandle
 from tests.pipeline_helpers import (
     import_into,

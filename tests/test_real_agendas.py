@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from importer.config import Secret, load_settings
 from importer.errors import ExitCode, InputFileError
-from importer.runner import ImportReport, ImportRequest, run_import
+from importer.run import ImportReport, ImportRequest, run_import
+from importer.settings.config import Secret, load_settings
 from tests.conftest import SandboxHandle
 from tests.pipeline_helpers import read_results
 

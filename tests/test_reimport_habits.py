@@ -9,10 +9,10 @@ from typing import Any
 
 import openpyxl
 
-from importer.config import Secret
 from importer.errors import ExitCode
-from importer.runner import ImportRequest, run_import
-from importer.status import Status
+from importer.plan.status import Status
+from importer.run import ImportRequest, run_import
+from importer.settings.config import Secret
 from tests.conftest import SandboxHandle
 from tests.pipeline_helpers import (
     HEADERS,

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from importer.errors import ExitCode
+from importer.plan.status import Status
 from importer.sandbox import Faults, SandboxSettings
-from importer.status import Status
 from tests.conftest import SandboxHandle
 from tests.gated_sandbox import GUARD_S, gated_sandbox
 from tests.pipeline_helpers import (

@@ -13,11 +13,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from importer import results
 from importer.errors import UsageError
-from importer.loader import CellValue, SourceRow, Table
-from importer.results import RESULT_HEADERS, STATUS_COLOURS, default_results_path, write_results
-from importer.status import Outcome, Status
+from importer.plan.status import Outcome, Status
+from importer.read.loader import CellValue, SourceRow, Table
+from importer.write import results
+from importer.write.results import (
+    RESULT_HEADERS,
+    STATUS_COLOURS,
+    default_results_path,
+    write_results,
+)
 
 HEADERS = ("Reference ID", "Title", "Date", "Start", "Starts at", "Length", "Capacity", "Online")
 NOW = datetime.datetime(2026, 6, 1, 12, 30, tzinfo=datetime.UTC)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from importer.errors import ExitCode, InputFileError
-from importer.schedules import load_schedule
+from importer.read.schedules import load_schedule
 from tests.conftest import SandboxHandle
 from tests.layout_helpers import LAYOUTS, run_layout, spans
 from tests.pipeline_helpers import read_results

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from importer import runner
-from importer.cli import main
-from importer.config import load_settings
+from importer import run as runner
+from importer.cli.main import main
 from importer.errors import UsageError
+from importer.settings.config import load_settings
 from tests.conftest import SandboxHandle
 from tests.pipeline_helpers import by_reference, write_csv
 from tests.test_pipeline_e2e import ROWS
@@ -65,7 +65,7 @@ def test_an_unexpected_error_is_one_line_unless_debug(
         raise RuntimeError("something inside broke")
 
     monkeypatch.setattr(runner, "run_import", broken)
-    monkeypatch.setattr("importer.console.run_import", broken)
+    monkeypatch.setattr("importer.cli.console.run_import", broken)
     agenda = write_csv(tmp_path / "agenda.csv", ROWS)
     args = ["--debug"] if debug else []
     with pytest.raises(SystemExit) as leaving:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from importer.check.sessionfiles import cell_files
 from importer.errors import ExitCode
-from importer.sessionfiles import cell_files
-from importer.status import Status
+from importer.plan.status import Status
 from tests.conftest import SandboxHandle
 from tests.pipeline_helpers import import_into, read_results, write_csv
 

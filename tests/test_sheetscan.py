@@ -1,4 +1,4 @@
-"""The pre-scan of sheet XML (importer/sheetscan.py) at its edges, with small limits.
+"""The pre-scan of sheet XML (importer/read/sheetscan.py) at its edges, with small limits.
 
 The hostile corpus (test_hostile.py) holds the big cases; here: the cell limit exactly met and
 just passed, cells and rows without references (placed by counting), the sheet chosen by name
@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from importer.errors import InputFileError
-from importer.limits import Limits
-from importer.loader import load_table
+from importer.read.limits import Limits
+from importer.read.loader import load_table
 from tests.hostile_files import write_ods
 from tests.loader_fixtures import write_raw_xlsx
 
@@ -118,7 +118,7 @@ def test_a_sheet_name_written_with_character_references_is_still_found(tmp_path:
 
 
 def test_a_reader_panic_the_scan_did_not_foresee_is_one_plain_line(tmp_path: Path) -> None:
-    from importer.loader import _reading
+    from importer.read.loader import _reading
 
     class PanicException(BaseException):  # what pyo3 raises for a panic inside the reader
         pass

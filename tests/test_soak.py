@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from importer.config import Secret, Settings
 from importer.errors import ExitCode
-from importer.runner import ImportRequest, run_import
+from importer.run import ImportRequest, run_import
 from importer.sandbox import DEMO_EVENT_ID, Faults, SandboxSettings, run_sandbox
 from importer.sandbox.profiles import PROFILES
+from importer.settings.config import Secret, Settings
 from tests.pipeline_helpers import one_session_per_row, read_results, run_command, write_csv
 
 pytestmark = pytest.mark.slow

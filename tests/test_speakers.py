@@ -7,10 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from importer.check.speakers import (
+    Roster,
+    event_speakers,
+    name_key,
+    split_cell,
+    surname_first_column,
+)
 from importer.errors import ExitCode
+from importer.plan.status import Status
 from importer.sandbox.people import demo_speakers
-from importer.speakers import Roster, event_speakers, name_key, split_cell, surname_first_column
-from importer.status import Status
 from tests.conftest import SandboxHandle
 from tests.pipeline_helpers import import_into, read_results, write_csv
 

@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from importer.config import MappingOptions
+from importer.check.mapper import map_rows
 from importer.errors import UsageError
-from importer.loader import load_table
-from importer.mapper import map_rows
-from importer.template import (
+from importer.read.loader import load_table
+from importer.settings.config import MappingOptions
+from importer.write.template import (
     EXAMPLE_ROWS,
     FIXED_TIME,
     HEADERS,
@@ -116,7 +116,7 @@ def test_committed_templates_match_the_code(produced: Path, tmp_path: Path) -> N
     write_template(again)
     assert again.read_bytes() == produced.read_bytes()
     # ...and the committed workbook says what the code says (compared by content, so a newer
-    # openpyxl writing different XML is not a change). Regenerate: python -m importer.template
+    # openpyxl writing different XML is not a change). Regenerate: python -m importer.write.template
     assert snapshot(produced) == snapshot(COMMITTED_XLSX)
     write_template(tmp_path / "agenda-template.csv")
     assert (tmp_path / "agenda-template.csv").read_bytes() == COMMITTED_CSV.read_bytes()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from importer.cells import CellError
+from importer.check.cells import CellError
+from importer.check.timetext import Clock, clock_of, read_moment, read_range
 from importer.errors import ExitCode
-from importer.timetext import Clock, clock_of, read_moment, read_range
 from tests.conftest import SandboxHandle
 from tests.layout_helpers import run_layout, spans, warnings_of
 

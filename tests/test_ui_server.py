@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from importer.config import Secret
 from importer.errors import ImporterError
 from importer.sandbox import DEMO_EVENT_ID
+from importer.settings.config import Secret
 from importer.ui.security import SAFE_HEADERS
 from importer.ui.server import RunningUi, run_ui
 from importer.ui.workspace import safe_name

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from importer.config import Settings
-from importer.reconcile import Change
-from importer.runner import ImportRequest, run_import
+from importer.plan.reconcile import Change
+from importer.run import ImportRequest, run_import
+from importer.settings.config import Settings
 from importer.ui.views import (
     MAX_PROBLEMS_SHOWN,
     MAX_SESSIONS_DRAWN,

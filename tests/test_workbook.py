@@ -12,14 +12,14 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from importer.columns import OWN_COLUMNS, is_known_header, match_columns, normalise_header
-from importer.config import MappingOptions
+from importer.check.columns import OWN_COLUMNS, is_known_header, match_columns, normalise_header
+from importer.check.mapper import Problem, map_rows
 from importer.errors import UsageError
-from importer.loader import Table, load_table
-from importer.mapper import Problem, map_rows
-from importer.results import STATUS_COLOURS
-from importer.status import Outcome, Status
-from importer.workbook import checked_path, imported_path, write_back, write_checked
+from importer.plan.status import Outcome, Status
+from importer.read.loader import Table, load_table
+from importer.settings.config import MappingOptions
+from importer.write.results import STATUS_COLOURS
+from importer.write.workbook import checked_path, imported_path, write_back, write_checked
 from tests.loader_fixtures import write_raw_xlsx
 
 RED, YELLOW = "00FFC7CE", "00FFEB9C"

@@ -23,9 +23,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from importer.errors import ImporterError
-from importer.limits import DEFAULT_LIMITS, MB
-from importer.runner import ImportReport
-from importer.status import Outcome, Status
+from importer.plan.status import Outcome, Status
+from importer.read.limits import DEFAULT_LIMITS, MB
+from importer.run import ImportReport
 from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
 from importer.ui.views import (
     DATE_ORDERS,

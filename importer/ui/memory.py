@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from importer.config import FIELDS
+from importer.settings.config import FIELDS
 
 MAX_REMEMBERED = 200  # sets of headers kept; the oldest go first
 

@@ -14,8 +14,8 @@ from typing import Literal
 
 import uvicorn
 
-from importer.config import DEFAULT_BASE_URL, Secret
 from importer.sandbox.server import bind, in_thread, quiet_config
+from importer.settings.config import DEFAULT_BASE_URL, Secret
 from importer.ui.app import UiApp
 from importer.ui.memory import default_memory
 from importer.ui.security import Tokens

@@ -12,13 +12,13 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
-from importer.cells import show
-from importer.columns import FIELD_LABELS
-from importer.config import FIELDS
-from importer.mapper import Problem
-from importer.reconcile import FIELD_NAMES, Change
-from importer.runner import ImportReport
-from importer.table import Table
+from importer.check.cells import show
+from importer.check.columns import FIELD_LABELS
+from importer.check.mapper import Problem
+from importer.plan.reconcile import FIELD_NAMES, Change
+from importer.read.table import Table
+from importer.run import ImportReport
+from importer.settings.config import FIELDS
 from importer.ui.timeline import Day, Slot, draw_timeline
 from importer.ui.words import page_words
 

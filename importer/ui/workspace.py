@@ -18,23 +18,23 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from importer.agenda import read_agenda as load_agenda
-from importer.answers import check_base_url
-from importer.client import RetryPolicy, ZuddlClient
-from importer.columns import match_columns
-from importer.config import FIELDS, DateOrder, MappingOptions, Secret, Settings
+from importer.check.columns import match_columns
+from importer.check.mapper import UUID_RE
 from importer.errors import ImporterError, UsageError
-from importer.filetype import TEXT_SUFFIXES
-from importer.limits import DEFAULT_LIMITS
-from importer.loader import Table, list_sheets
-from importer.mapper import UUID_RE
-from importer.plan import Plan
-from importer.results import default_results_path
-from importer.runner import ImportReport, ImportRequest, run_import
-from importer.status import Outcome
-from importer.template import write_template
+from importer.plan.build import Plan
+from importer.plan.status import Outcome
+from importer.read.agenda import read_agenda as load_agenda
+from importer.read.filetype import TEXT_SUFFIXES
+from importer.read.limits import DEFAULT_LIMITS
+from importer.read.loader import Table, list_sheets
+from importer.run import ImportReport, ImportRequest, run_import
+from importer.settings.config import FIELDS, DateOrder, MappingOptions, Secret, Settings
+from importer.sync.answers import check_base_url
+from importer.sync.client import RetryPolicy, ZuddlClient
 from importer.ui.memory import recall, remember
-from importer.workbook import checked_path, write_checked
+from importer.write.results import default_results_path
+from importer.write.template import write_template
+from importer.write.workbook import checked_path, write_checked
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 MAX_UPLOAD_BYTES = DEFAULT_LIMITS.max_file_bytes

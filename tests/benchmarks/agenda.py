@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from importer.columns import CANONICAL_HEADERS
+from importer.check.columns import CANONICAL_HEADERS
 
 LOCATIONS = ("Main Hall", "Room 101", "Room 102", "Workshop Room")
 HEADERS = CANONICAL_HEADERS

@@ -29,8 +29,8 @@ from typing import Any
 
 import httpx
 
-from importer.config import MappingOptions, Secret, Settings
-from importer.runner import ImportReport, ImportRequest, run_import
+from importer.run import ImportReport, ImportRequest, run_import
+from importer.settings.config import MappingOptions, Secret, Settings
 from tests.benchmarks import agenda, inputs
 from tests.benchmarks.sandbox import SandboxProcess, count, requests_delta, writes
 

@@ -75,12 +75,12 @@ def xlsxwriter_alone(out: Path, headers: tuple[str, ...], rows: list[tuple[Any, 
 
 
 def stages(xlsx: Path, csv_path: Path, out: Path) -> dict[str, Any]:
-    from importer.columns import is_known_header
-    from importer.config import MappingOptions, Settings
-    from importer.loader import load_table
-    from importer.mapper import map_rows
-    from importer.results import write_results
-    from importer.runner import ImportRequest, run_import
+    from importer.check.columns import is_known_header
+    from importer.check.mapper import map_rows
+    from importer.read.loader import load_table
+    from importer.run import ImportRequest, run_import
+    from importer.settings.config import MappingOptions, Settings
+    from importer.write.results import write_results
 
     timing: Timing = {}
     _, timing["floor_calamine_s"] = cpu(lambda: calamine_alone(xlsx))

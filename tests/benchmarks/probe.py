@@ -39,8 +39,8 @@ def current_rss_mb() -> float:
 
 
 def dry_run(agenda: Path, results: Path) -> dict[str, Any]:
-    from importer.config import MappingOptions, Settings
-    from importer.runner import ImportRequest, run_import
+    from importer.run import ImportRequest, run_import
+    from importer.settings.config import MappingOptions, Settings
 
     imported = time.perf_counter()
     rss_before = current_rss_mb()
@@ -60,8 +60,8 @@ def dry_run(agenda: Path, results: Path) -> dict[str, Any]:
 
 
 def load(agenda: Path, engine: str) -> dict[str, Any]:
-    from importer.columns import is_known_header
-    from importer.loader import load_table
+    from importer.check.columns import is_known_header
+    from importer.read.loader import load_table
 
     imported = time.perf_counter()
     rss_before = current_rss_mb()

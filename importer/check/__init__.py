@@ -1,0 +1,1 @@
+"""check layer (see docs/architecture.md)."""

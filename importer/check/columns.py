@@ -1,0 +1,339 @@
+"""Which column of the sheet holds which session field: aliases, config mappings, hints."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from importer.errors import InputFileError
+from importer.read.table import Table
+from importer.settings.config import MappingOptions
+
+# The headers the template, the examples and the README use.
+CANONICAL_HEADERS = (
+    "Reference ID",
+    "Parent",
+    "Title",
+    "Description",
+    "Date",
+    "Start Time",
+    "End Time",
+    "Location",
+    "Capacity",
+    "Tags",
+)
+# Earlier aliases win when two columns claim one field ("Title" beats "Name").
+ALIASES: dict[str, tuple[str, ...]] = {
+    # The column this tool writes into results and written-back workbooks: read back as a key.
+    "zuddl_id": ("zuddlsessionid", "zuddlid"),
+    "reference": (
+        "referenceid",
+        "reference",
+        "ref",
+        "refid",
+        "externalid",
+        "externalrefid",
+        "externalreference",
+        "sessioncode",
+        "sessionref",
+        "code",
+        "sessionid",
+        "id",
+    ),
+    "parent": (
+        "parent",
+        "parentreference",
+        "parentref",
+        "parentid",
+        "partof",
+        "parentsession",
+        "parentsessionref",
+        "parentcode",
+        "belongsto",
+    ),
+    "title": (
+        "title",
+        "sessiontitle",
+        "sessionname",
+        "name",
+        "talktitle",
+        "talk",
+        "subject",
+        "event",
+        "eventname",
+        "session",
+    ),
+    "description": (
+        "description",
+        "abstract",
+        "summary",
+        "sessiondescription",
+        "details",
+        "desc",
+        "synopsis",
+    ),
+    "date": ("date", "day", "sessiondate", "eventdate"),
+    "start": (
+        "start",
+        "starttime",
+        "starts",
+        "startdatetime",
+        "begin",
+        "begins",
+        "from",
+        "time",
+        "timeslot",
+        "startat",
+        "scheduledat",
+    ),
+    "end": ("end", "endtime", "ends", "enddatetime", "finish", "finishtime", "until", "to"),
+    "duration": (
+        "duration",
+        "durationmin",
+        "durationmins",
+        "durationminutes",
+        "length",
+        "lengthmin",
+        "minutes",
+        "mins",
+        "scheduledduration",
+    ),
+    "location": (
+        "location",
+        "room",
+        "venue",
+        "locationid",
+        "locationname",
+        "stage",
+        "hall",
+        "place",
+        "roomname",
+    ),
+    "capacity": (
+        "capacity",
+        "seats",
+        "totalcapacity",
+        "maxattendees",
+        "availablespots",
+        "maxcapacity",
+        "spots",
+    ),
+    "tags": (
+        "tags",
+        "tag",
+        "track",
+        "tracks",
+        "category",
+        "categories",
+        "topics",
+        "keywords",
+        "labels",
+        "type",
+        "sessiontype",
+        "topic",
+        "format",
+        "sessionformat",
+        "level",
+        "audience",
+        "difficulty",
+    ),
+    "speakers": (
+        "speakers",
+        "speaker",
+        "presenters",
+        "presenter",
+        "panelists",
+        "panelist",
+        "panellists",
+        "panellist",
+        "moderators",
+        "moderator",
+        "authors",
+        "author",
+        "chairs",
+        "chair",
+        "speakernames",
+        "speakername",
+        "speakeremails",
+        "speakeremail",
+    ),
+    "links": (
+        "links",
+        "link",
+        "slides",
+        "slideslink",
+        "slidesurl",
+        "presentation",
+        "recording",
+        "recordings",
+        "recordinglink",
+        "recordingurl",
+        "video",
+        "videolink",
+        "videourl",
+        "stream",
+        "streamlink",
+        "streamurl",
+        "livestream",
+    ),
+}
+# Columns this tool adds to results and written-back sheets: never read back as data.
+OWN_COLUMNS = frozenset(
+    {
+        "row",
+        "status",
+        "message",
+        "zuddlparentid",
+        "httpstatus",
+        "referenceidused",
+        "importstatus",
+        "importmessage",
+    }
+)
+# Columns the results sheet writes anew: an input column of the same name is not repeated there.
+RESULT_COLUMNS = OWN_COLUMNS | {"zuddlsessionid"}
+# Columns this tool adds when it reshapes an agenda (grid.py, sheets.py, schedules.py,
+# speakerrows.py): shown in the results, never imported, not noted as unknown.
+# ("Speakers" is one of them, but also the speakers field's alias, which wins.)
+SHAPE_COLUMNS = frozenset({"rooms", "cell", "sheet", "sheetrow", "speakers"})
+_ALIAS_RANK = {
+    alias: (field, rank) for field, names in ALIASES.items() for rank, alias in enumerate(names)
+}
+FIELD_LABELS = {
+    "zuddl_id": "Zuddl session ID",
+    "reference": "reference ID",
+    "parent": "parent reference",
+    "title": "title",
+    "description": "description",
+    "date": "date",
+    "start": "start time",
+    "end": "end time",
+    "duration": "duration",
+    "location": "location",
+    "capacity": "capacity",
+    "tags": "tags",
+    "speakers": "speakers",
+    "links": "links",
+}
+
+
+def normalise_header(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]", "", ascii_text.lower())
+
+
+def field_of(header: str) -> str | None:
+    """The field a header names by itself (an alias), or None."""
+    found = _ALIAS_RANK.get(normalise_header(header))
+    return found[0] if found else None
+
+
+def is_known_header(text: str) -> bool:
+    """For the loader's header search: does this cell name a session field?"""
+    key = normalise_header(text)
+    return key in _ALIAS_RANK or key in OWN_COLUMNS
+
+
+# Fields that several columns may feed (joined or collected); any other takes one column.
+JOINABLE = ("title", "description", "tags")
+# Fields several columns feed without a mapping: "Speaker" and "Moderator" both name people.
+COLLECTED = ("speakers", "links")
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    fields: Mapping[str, int]  # field -> column index (the first, for joinable fields)
+    headers: tuple[str, ...]
+    notes: tuple[str, ...]
+    letters: tuple[str, ...] = ()  # Excel column letters, for cell addresses like "D14"
+    more: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # joinable: the others
+    prefixed: frozenset[int] = frozenset()  # columns whose header prefixes their values
+
+    def header(self, name: str) -> str:
+        return self.headers[self.fields[name]]
+
+    def cell(self, name: str, row: int) -> str | None:
+        index = self.fields.get(name)
+        return None if index is None or not self.letters else f"{self.letters[index]}{row}"
+
+    def all_of(self, name: str) -> tuple[int, ...]:
+        """Every column feeding a field, in sheet order."""
+        first = self.fields.get(name)
+        return () if first is None else tuple(sorted((first, *self.more.get(name, ()))))
+
+
+def _explicit(table: Table, options: MappingOptions) -> dict[int, tuple[str, str]]:
+    """[columns] as column index -> (field, key): by header, else letter ("C") or place ("#3")."""
+    by_header = {normalise_header(h): i for i, h in enumerate(table.headers)}
+    letters = {letter: i for i, letter in enumerate(table.columns)}
+    result: dict[int, tuple[str, str]] = {}
+    for name, target in options.columns.items():
+        key, text = normalise_header(name), name.strip()
+        if key in by_header:
+            for index, header in enumerate(table.headers):  # every column of that name
+                if normalise_header(header) == key:
+                    result.setdefault(index, (target, name))
+        elif re.fullmatch(r"[A-Z]{1,3}", text) and text in letters:
+            result[letters[text]] = (target, name)
+        elif re.fullmatch(r"#?\d{1,4}", text) and 1 <= int(text.lstrip("#")) <= len(table.headers):
+            result[int(text.lstrip("#")) - 1] = (target, name)
+    return result
+
+
+def match_columns(
+    table: Table, options: MappingOptions, required: Sequence[str] = ("title", "start")
+) -> ColumnMap:
+    headers, notes = table.headers, []
+    explicit = _explicit(table, options)
+    chosen: dict[str, tuple[int, int]] = {}  # field -> (rank, index); explicit mappings rank -1
+    more: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        key = normalise_header(header)
+        field_, rank = (
+            (explicit[index][0], -1) if index in explicit else _ALIAS_RANK.get(key, ("", 0))
+        )
+        if field_ == "ignore" or (not field_ and key in OWN_COLUMNS | SHAPE_COLUMNS):
+            continue
+        if not field_:
+            notes.append(f'Column "{header}" is not a session field and is not imported.')
+            continue
+        explicit_join = rank == -1 and chosen.get(field_, (0,))[0] == -1 and field_ in JOINABLE
+        if field_ in chosen and (explicit_join or field_ in COLLECTED):
+            more.setdefault(field_, []).append(index)  # several columns sent there on purpose
+            continue
+        if field_ in chosen and chosen[field_][0] <= rank:
+            notes.append(
+                f'Column "{header}" is not imported: "{headers[chosen[field_][1]]}" '
+                f"already gives the {FIELD_LABELS[field_]}."
+            )
+            continue
+        if field_ in chosen:
+            notes.append(
+                f'Column "{headers[chosen[field_][1]]}" is not imported: "{header}" '
+                f"gives the {FIELD_LABELS[field_]}."
+            )
+        chosen[field_] = (rank, index)
+    fields = {name: index for name, (_, index) in chosen.items()}
+    where = f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
+    for needed in required:
+        if needed not in fields:
+            raise InputFileError(_missing(where, needed, headers, fields))
+    prefixed = frozenset(i for i, (_, name) in explicit.items() if name in options.prefixed)
+    extra = {name: tuple(indices) for name, indices in more.items()}
+    return ColumnMap(fields, headers, tuple(notes), table.columns, extra, prefixed)
+
+
+def _missing(where: str, field: str, headers: Sequence[str], used: Mapping[str, int]) -> str:
+    free = {normalise_header(h): h for i, h in enumerate(headers) if i not in used.values()}
+    close = difflib.get_close_matches(ALIASES[field][0], list(free), n=1, cutoff=0.5)
+    for alias in ALIASES[field][1:]:
+        close = close or difflib.get_close_matches(alias, list(free), n=1, cutoff=0.75)
+    hint = f' Did you mean "{free[close[0]]}"?' if close else ""
+    example = {"title": '"Title"', "start": '"Start" (or "Date" and "Start Time")'}[field]
+    return (
+        f"{where} has no column for the session {FIELD_LABELS[field]}. Name a column "
+        f"{example}, or map one in the config file under [columns].{hint}"
+    )

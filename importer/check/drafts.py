@@ -1,0 +1,70 @@
+"""What the mapper hands on: a session draft per valid row, and a problem per bad cell.
+
+The types live apart from the mapping rules so that the plan, the results and the page can use
+them without the rules; ``importer.check.mapper`` still exports them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from importer.check.columns import ColumnMap
+
+Severity = Literal["error", "warning"]
+MAX_TITLE = 500
+UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    row: int | None
+    column: str | None  # header text as the user typed it
+    value: str | None  # the cell as the user sees it
+    message: str  # what is wrong and how to fix it
+    severity: Severity = "error"
+    cell: str | None = None  # "D14", for the checked workbook
+
+    def text(self) -> str:
+        where = [f"Row {self.row}"] if self.row is not None else []
+        if self.column is not None:
+            where.append(f'column "{self.column}"')
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class Draft(BaseModel):
+    """One row as a session the API will accept; the model re-checks the API's own rules."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    row: int
+    reference_id: str | None = Field(default=None, min_length=1)
+    zuddl_id: str | None = Field(default=None, pattern=UUID_RE.pattern)  # the strongest key
+    parent_ref: str | None = Field(default=None, min_length=1)
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
+    description: str | None = None
+    start: AwareDatetime
+    end: AwareDatetime
+    location_id: str | None = Field(default=None, pattern=UUID_RE.pattern)
+    capacity: int | None = Field(default=None, ge=0)
+    tags: tuple[str, ...] = ()
+    # The speakers the row names, in order (names or e-mails); None: the sheet has no column.
+    speakers: tuple[str, ...] | None = None
+    files: tuple[tuple[str, str], ...] = ()  # (fileName, fileUrl): links to add as files
+
+
+@dataclass(frozen=True)
+class Mapped:
+    drafts: tuple[Draft, ...]
+    problems: tuple[Problem, ...]
+    invalid_rows: frozenset[int]
+    columns: ColumnMap
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")

@@ -1,0 +1,424 @@
+"""Rows of a loaded table -> validated session drafts, with a message for every problem."""
+
+from __future__ import annotations
+
+__all__ = ["MAX_TITLE", "UUID_RE", "Draft", "Mapped", "Problem", "Severity", "map_rows"]
+
+import difflib
+import gc
+import html
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from importer.check.cells import Cell, CellError, infer_date_order, parse_whole_number, show
+from importer.check.columns import ColumnMap, match_columns
+from importer.check.drafts import MAX_TITLE, UUID_RE, Draft, Mapped, Problem, Severity
+from importer.check.eventdays import counts_days, first_day_number
+from importer.check.phrases import rows_phrase
+from importer.check.rowtimes import Span, TimeContext, finish, read_times
+from importer.check.rowview import RowView
+from importer.check.sanity import sanity_warnings
+from importer.check.sections import Times, section_spans
+from importer.check.sequence import settle
+from importer.check.sessionfiles import file_problems, read_file_cells
+from importer.check.speakers import read_speaker_cells
+from importer.read.context import check_stated_zone
+from importer.read.excelerrors import ExcelError
+from importer.read.table import Table
+from importer.settings.config import MappingOptions
+
+_ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
+# UTF-8 read as Mac Roman or Windows-1252 and saved again: the usual marks it leaves.
+MOJIBAKE = ("‚Äô", "‚Äú", "‚Äù", "‚Äì", "‚Äî", "¬∞", "â€™", "â€œ", "â€“", "Ã©", "Ã¨", "Ã¼", "Ã¶")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SCRIPT_RE = re.compile(r"<\s*script\b", re.IGNORECASE)
+NUL_MESSAGE = (
+    "This cell contains a NUL character (an invisible zero byte), which a damaged file or a "
+    "faulty export leaves behind. Delete it, or re-save the file from the program it came from, "
+    "then try again."
+)
+EXCEL_ERROR_MESSAGE = (
+    "This cell shows the Excel error {code}, so its value is unknown: its formula is broken or "
+    "refers to something missing. Fix the formula (or type the value instead), save, and try "
+    "again."
+)
+SCRIPT_WARNING = (
+    "The description contains a script (<script>). Zuddl does not show scripts in session "
+    "descriptions, so remove it from the cell."
+)
+
+
+def location_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def clean_text(value: Cell) -> str | None:
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", show(value) if not isinstance(value, str) else value)
+    return text.strip() or None
+
+
+def map_rows(
+    table: Table,
+    options: MappingOptions,
+    *,
+    timezone: str,
+    locations: Mapping[str, str] | None = None,
+) -> Mapped:
+    """Every row of ``table`` as a ``Draft`` or as problems.
+
+    ``locations`` maps the event's location names, as the event spells them, to their IDs.
+    """
+    with _collector_paused():
+        return _map_rows(table, options, timezone=timezone, locations=locations)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Rows are read whole before their days settle, so 50,000 rows keep about a million objects
+    alive at once; the cycle collector would scan them over and over (it more than doubled the
+    mapping time). Nothing made here forms reference cycles, so it rests until the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _map_rows(
+    table: Table,
+    options: MappingOptions,
+    *,
+    timezone: str,
+    locations: Mapping[str, str] | None = None,
+) -> Mapped:
+    cols = match_columns(table, options)
+    check_stated_zone(table, options, timezone)
+    zone = ZoneInfo(timezone)
+    order = options.date_order
+    if order is None:
+        texts = [
+            v
+            for f in ("date", "start", "end")
+            if f in cols.fields
+            for r in table.rows
+            if isinstance(v := r.values[cols.fields[f]], str)
+        ]
+        order = infer_date_order(texts)
+    known_ids = set(locations.values()) if locations is not None else set()
+    places = (
+        {location_key(name): (place_id, name) for name, place_id in locations.items()}
+        if locations is not None
+        else None
+    )
+    date_index = cols.fields.get("date")
+    day_cells = [r.values[date_index] for r in table.rows] if date_index is not None else []
+    relative = counts_days(day_cells)
+    base = first_day_number(day_cells) if relative else 1
+    ctx = TimeContext(options, zone, timezone, order, base, relative)
+    problems: list[Problem] = [Problem(None, None, None, n, "warning") for n in cols.notes]
+    ref_rows = _reference_rows(table, cols)
+    people, notes = read_speaker_cells(
+        ((r.number, r.values) for r in table.rows), cols.all_of("speakers"), cols.headers
+    )
+    problems.extend(Problem(None, None, None, n, "warning") for n in notes)
+    links, not_links = read_file_cells(
+        ((r.number, r.values) for r in table.rows), cols.all_of("links"), cols.headers
+    )
+    problems.extend(file_problems(not_links, cols.headers, table.columns))
+    pending: list[_Pending] = []
+    for source in table.rows:
+        context = table.context.get(source.number)
+        row = RowView(source.number, source.values, cols, table.columns, context)
+        if context is not None and context.heading:  # a section kept as a parent session
+            pending.append(_Pending(row, _heading_fields(row), None))
+            continue
+        pending.append(_read_row(row, options, ctx, places, known_ids, ref_rows))
+        if "speakers" in cols.fields:  # without the column, Zuddl's speakers are left alone
+            pending[-1].fields["speakers"] = people[source.number]
+        if links.get(source.number):
+            pending[-1].fields["files"] = links[source.number]
+    problems.extend(settle([p.span for p in pending if p.span is not None], ctx))
+    problems.extend(_unnamed_note([p.row for p in pending if p.row.title_from_unnamed]))
+    times = {p.row.number: t for p in pending if p.span and (t := finish(p.span, ctx))}
+    sections = _sections(table, pending, times)
+    made = [(item.row, _draft(item, times, sections, table)) for item in pending]
+    drafts = [(row, draft) for row, draft in made if draft is not None]
+    sanity_warnings(drafts, zone, options.start_date, options.end_date)
+    for row, _ in made:
+        problems.extend(row.problems)
+    invalid = {row.number for row, draft in made if draft is None}
+    return Mapped(tuple(d for _, d in drafts), tuple(problems), frozenset(invalid), cols)
+
+
+@dataclass
+class _Pending:
+    """A row read, waiting for its day to settle its times."""
+
+    row: RowView
+    fields: dict[str, Any]
+    span: Span | None
+
+
+def _unnamed_note(rows: list[RowView]) -> list[Problem]:
+    if not rows:
+        return []
+    phrase = rows_phrase([r.number for r in rows])
+    letters = ", ".join(sorted({str(r.title_from_unnamed) for r in rows}))
+    verb = "has" if len(rows) == 1 else "have"
+    text = (
+        f"{phrase[0].upper()}{phrase[1:]} {verb} no title but text in a column without a header "
+        f"({letters}): that text is the title (breaks are often written so)."
+    )
+    return [Problem(None, None, None, text, "warning")]
+
+
+def _heading_fields(row: RowView) -> dict[str, Any]:
+    fields = dict.fromkeys(("reference_id", "parent_ref", "description", "location_id"))
+    return {**fields, "row": row.number, "title": row.context.section, "capacity": None, "tags": ()}
+
+
+def _cell_checks(row: RowView) -> None:
+    for index, value in enumerate(row.values):  # any cell, imported or not: never dropped
+        if isinstance(value, str) and "\x00" in value:
+            header = row.cols.headers[index] if index < len(row.cols.headers) else None
+            cell = f"{row.letters[index]}{row.number}" if index < len(row.letters) else None
+            shown = value.replace("\x00", "")
+            row.problems.append(Problem(row.number, header, shown, NUL_MESSAGE, "error", cell))
+    imported = set(row.cols.fields.values()) | {i for m in row.cols.more.values() for i in m}
+    for index in sorted(imported):  # columns not imported cannot hurt
+        if isinstance(code := row.values[index], ExcelError):
+            message = EXCEL_ERROR_MESSAGE.format(code=code)
+            cell = f"{row.letters[index]}{row.number}"
+            row.problems.append(
+                Problem(row.number, row.cols.headers[index], str(code), message, "error", cell)
+            )
+
+
+def _joined(row: RowView, field: str) -> list[str]:
+    """The texts of every column sent to a field, "Header: text" where a prefix is asked for."""
+    texts = []
+    for index in row.cols.all_of(field):
+        value = row.values[index]
+        text = None if isinstance(value, ExcelError) else clean_text(value)
+        if text is not None and index in row.cols.prefixed:
+            text = f"{row.cols.headers[index]}: {text}"
+        if text is not None:
+            texts.append(text)
+    return texts
+
+
+def _unnamed_text(row: RowView) -> str | None:
+    """A break written in a column without a header ("Coffee break" beside empty cells)."""
+    used = set(row.cols.fields.values()) | {i for m in row.cols.more.values() for i in m}
+    found = [
+        i
+        for i, header in enumerate(row.cols.headers)
+        if i not in used and header.startswith("Column ") and isinstance(row.values[i], str)
+    ]
+    if len(found) != 1:
+        return None
+    row.title_from_unnamed = row.letters[found[0]]
+    return clean_text(row.values[found[0]])
+
+
+def _title(row: RowView) -> str | None:
+    title = " ".join(_joined(row, "title")) or None
+    if title is None:
+        title = _unnamed_text(row)
+    if title is not None:
+        # Titles are plain text in Zuddl: "&#39;" from a web export means an apostrophe.
+        title = _CONTROL_RE.sub("", html.unescape(title) if _ENTITY_RE.search(title) else title)
+        title = title.strip() or None  # "&nbsp;" alone is no title either
+        if title and any(mark in title for mark in MOJIBAKE):
+            row.fail(
+                "title",
+                "The title looks garbled (such as ‚Äô or â€™ where ’ was meant): the file was "
+                "saved with the wrong text encoding. Save it again as CSV UTF-8, or fix the "
+                "characters.",
+                "warning",
+            )
+    if not title:
+        row.fail("title", "The title is empty. Every session needs a title.")
+    elif len(title) > MAX_TITLE:
+        row.fail(
+            "title",
+            f"The title is {len(title)} characters long; Zuddl allows at most "
+            f"{MAX_TITLE}. Shorten it.",
+        )
+    return title
+
+
+def _tags(row: RowView) -> tuple[str, ...]:
+    tags: dict[str, str] = {}
+    for index in row.cols.all_of("tags"):
+        value = row.values[index]
+        text = None if isinstance(value, ExcelError) else clean_text(value)
+        prefix = f"{row.cols.headers[index]}: " if index in row.cols.prefixed else ""
+        for tag in re.split(r"[,;|]", text or ""):
+            if tag.strip():
+                tags.setdefault((prefix + tag.strip()).casefold(), prefix + tag.strip())
+    return tuple(tags.values())
+
+
+def _section_tag(row: RowView, options: MappingOptions) -> tuple[str, ...]:
+    section = row.context.section
+    if options.headings != "tag" or section is None:
+        return ()
+    return () if section.casefold() in (t.casefold() for t in _tags(row)) else (section,)
+
+
+def _reference_rows(table: Table, cols: ColumnMap) -> dict[str, list[int]]:
+    """Reference ID -> the rows that carry it, to catch one pasted onto a second row."""
+    index = cols.fields.get("reference")
+    rows: dict[str, list[int]] = {}
+    if index is None:
+        return rows
+    for source in table.rows:
+        value = source.values[index] if index < len(source.values) else None
+        text = clean_text(value) if not isinstance(value, ExcelError) else None
+        if text is not None:
+            rows.setdefault(text, []).append(source.number)
+    return rows
+
+
+def _and(numbers: list[int]) -> str:
+    shown = [str(n) for n in numbers]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _read_row(
+    row: RowView,
+    options: MappingOptions,
+    ctx: TimeContext,
+    places: Mapping[str, tuple[str, str]] | None,
+    known_ids: set[str],
+    ref_rows: Mapping[str, list[int]],
+) -> _Pending:
+    _cell_checks(row)
+    title = _title(row)
+    reference = clean_text(row.raw("reference"))
+    if reference is not None and len(ref_rows.get(reference, ())) > 1:
+        # Every row that carries it: which one is the session's is a guess this tool won't make.
+        others = [n for n in ref_rows[reference] if n != row.number]
+        row.fail(
+            "reference",
+            f'Reference ID "{reference}" is also used on row{"s" * (len(others) > 1)} '
+            f"{_and(others)}. Give each session its own reference ID; none of these rows is "
+            "sent until then.",
+        )
+    zuddl_id = clean_text(row.raw("zuddl_id"))
+    if zuddl_id is not None and not UUID_RE.match(zuddl_id):
+        row.fail(
+            "zuddl_id",
+            f'"{zuddl_id}" is not a Zuddl session ID (they look like '
+            "d5e31ba5-2d1e-4918-bb60-dd1514b4b397). Clear the cell, or copy the ID from the "
+            "results sheet.",
+        )
+        zuddl_id = None
+    span = read_times(row, ctx)
+    location_id = None
+    place = clean_text(row.raw("location")) or options.default_location
+    if place is not None:
+        location_id = _location(row, place, places, known_ids)
+    capacity = None
+    if row.raw("capacity") is not None and clean_text(row.raw("capacity")) is not None:
+        try:
+            capacity = parse_whole_number(row.raw("capacity"))
+        except CellError as exc:
+            row.fail("capacity", str(exc))
+    description = "\n\n".join(_joined(row, "description")) or None
+    if description is not None and _SCRIPT_RE.search(description):
+        row.fail("description", SCRIPT_WARNING, "warning")
+    fields = {
+        "row": row.number,
+        "reference_id": reference,
+        "zuddl_id": zuddl_id.lower() if zuddl_id else None,
+        "parent_ref": clean_text(row.raw("parent")),
+        "title": title,
+        "description": description,
+        "location_id": location_id,
+        "capacity": capacity,
+        "tags": _tags(row) + _section_tag(row, options),
+    }
+    return _Pending(row, fields, span)
+
+
+def _sections(
+    table: Table, pending: list[_Pending], times: Mapping[int, Times]
+) -> dict[int, tuple[Times, str]]:
+    headings = {n: c.section or "" for n, c in table.context.items() if c.heading}
+    if not headings:
+        return {}
+    owner = {
+        n: c.section_row
+        for n, c in table.context.items()
+        if not c.heading and c.section_row is not None
+    }
+    return section_spans(headings, owner, times)
+
+
+def _draft(
+    item: _Pending,
+    times: Mapping[int, Times],
+    sections: Mapping[int, tuple[Times, str]],
+    table: Table,
+) -> Draft | None:
+    row, fields = item.row, dict(item.fields)
+    context = table.context.get(row.number)
+    span = times.get(row.number)
+    if context is not None and context.heading:
+        if row.number not in sections:
+            row.fail(
+                "title",
+                "This section heading has no session with a time below it, so it has no start "
+                "and end. Remove it, or give the rows below it their times.",
+            )
+            return None
+        span, fields["reference_id"] = sections[row.number]
+    elif context is not None and not fields["parent_ref"]:
+        owner = sections.get(context.section_row) if context.section_row is not None else None
+        fields["parent_ref"] = owner[1] if owner else None
+    if not row.ok or fields["title"] is None or span is None:
+        return None
+    try:
+        return Draft(**fields, start=span[0], end=span[1])
+    except ValidationError as exc:  # a rule the checks above missed: still a row error
+        row.fail("title", f"This row breaks a rule of Zuddl's API: {exc.errors()[0]['msg']}.")
+        return None
+
+
+def _location(
+    row: RowView, place: str, places: Mapping[str, tuple[str, str]] | None, ids: set[str]
+) -> str | None:
+    if UUID_RE.match(place):
+        if places is not None and place.lower() not in ids:
+            row.fail(
+                "location",
+                f'"{place}" is not the ID of a location of this event. '
+                "Use a location name or ID from the event.",
+            )
+        return place.lower()
+    if places is None:
+        return None  # checked once the event's locations are known
+    key = location_key(place)
+    if key in places:
+        return places[key][0]
+    names = sorted(name for _, name in places.values())
+    close = difflib.get_close_matches(key, list(places), n=3, cutoff=0.75)
+    if close:
+        hint = " Did you mean " + " or ".join(f'"{places[c][1]}"' for c in close) + "?"
+    else:
+        hint = " The event's locations are: " + ", ".join(f'"{n}"' for n in names[:10]) + "."
+    row.fail("location", f'"{place}" is not a location of this event.{hint}')
+    return None

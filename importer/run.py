@@ -1,0 +1,370 @@
+"""The whole import as one library call: load, reconcile, plan, send, write the results.
+
+The CLI and any other front end call ``run_import``; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import dataclasses
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from importer.check.mapper import UUID_RE, Mapped, map_rows
+from importer.check.sessionfiles import add_files, files_note
+from importer.errors import ExitCode, ImporterError, UsageError
+from importer.plan.build import Plan, build_plan, held_fields
+from importer.plan.outcomes import before_sending, row_warnings
+from importer.plan.status import Outcome, Status
+from importer.read.agenda import RESHAPED, read_agenda, reshaped
+from importer.read.download import AgendaSource, fetch_agenda
+from importer.read.table import Table
+from importer.settings.config import Secret, Settings
+from importer.sync.client import RetryPolicy, ZuddlClient
+from importer.sync.dispatch import Progress, Verification
+from importer.sync.event import EventState, journal_notes, read_event, wait_for_killed_creates
+from importer.sync.journal import (
+    History,
+    Journal,
+    journal_path,
+    read_history,
+    read_journal,
+)
+from importer.sync.lock import event_lock
+from importer.sync.sending import Sending, duplicates
+from importer.sync.speakerlinks import (
+    SpeakerLinks,
+    link_speakers,
+    plan_note,
+    planned_changes,
+    read_roster,
+    resolve_speakers,
+    sessions_of,
+)
+from importer.write.results import Absent, check_results_path, write_results
+
+log = logging.getLogger("zuddl_import")
+RUN_ID: contextvars.ContextVar[str] = contextvars.ContextVar("run_id", default="")
+
+
+class _RunIdFilter(logging.Filter):
+    """Stamps every log record of a run with its run ID, wherever it was logged from."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.run = RUN_ID.get()
+        return True
+
+
+log.addFilter(_RunIdFilter())
+_DONE = (Status.CREATED, Status.UPDATED, Status.UNCHANGED, Status.PLANNED)
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    agenda: Path | str | None  # a str is a link (https://...): downloaded first
+    settings: Settings
+    api_key: Secret | None = None
+    dry_run: bool = False
+    progress: Progress | None = None
+    on_plan: Callable[[Plan], None] | None = None  # called once the plan is known, before sending
+    write_results: bool = True
+    write_back: bool = False  # also save AGENDA.imported.xlsx: the user's workbook + IDs
+    verification: Verification | None = None  # default: Verification(settings.lookup_grace_s)
+    on_source: Callable[[AgendaSource], None] | None = None  # told where the agenda came from
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    # repr=False: a 50,000-row report printed by accident (a debugger, asyncio) costs seconds.
+    table: Table = field(repr=False)
+    mapped: Mapped = field(repr=False)
+    plan: Plan = field(repr=False)
+    outcomes: Mapping[int, Outcome] = field(repr=False)
+    results_path: Path | None
+    timezone: str
+    run_id: str
+    notes: tuple[str, ...] = ()
+    stopped: ImporterError | None = None  # unreachable, refused, or a safety stop
+    interrupted: bool = False
+    api_calls: int = 0
+    counts: Mapping[Status, int] = field(default_factory=dict)
+    written_back: Path | None = None
+    location_names: Mapping[str, str] = field(default_factory=dict)  # ID (lower) -> name
+
+    @property
+    def where(self) -> str:
+        """The file (and sheet) as messages name it: 'agenda.xlsx, sheet "Agenda"'."""
+        table = self.table
+        return f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
+
+    @property
+    def summary(self) -> str:
+        """The counts in words: "60 created, 2 invalid"."""
+        parts = [f"{self.counts[s]} {s.value}" for s in Status if self.counts.get(s)]
+        return ", ".join(parts) or "no rows"
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.interrupted:
+            return ExitCode.INTERRUPTED
+        if self.stopped is not None:
+            return self.stopped.exit_code
+        if all(o.status in _DONE for o in self.outcomes.values()):
+            return ExitCode.OK
+        return ExitCode.ROWS_FAILED
+
+
+def run_import(request: ImportRequest) -> ImportReport:
+    """Load, map, reconcile, plan, send (unless a dry run) and write the results sheet."""
+    return asyncio.run(_run_import(request))
+
+
+async def _run_import(request: ImportRequest) -> ImportReport:
+    settings, run_id = request.settings, uuid.uuid4().hex[:12]
+    RUN_ID.set(run_id)
+    agenda, online = _checked(request)
+    # A link becomes a local copy next to the results; an unchanged sheet is only compared.
+    source = await fetch_agenda(agenda, settings, dry_run=request.dry_run)
+    if source.unchanged:
+        request = dataclasses.replace(request, dry_run=True, write_results=False)
+    if request.on_source is not None:
+        request.on_source(source)
+    agenda, results_path = source.path, source.results
+    check_results_path(agenda, results_path)  # before anything is read, sent or written
+    table = read_agenda(agenda, settings)  # its shapes: importer.read.agenda
+    if request.write_back and reshaped(table):
+        raise UsageError(RESHAPED.format(name=agenda.name, what="--write-back's status columns"))
+    log.info(
+        "run start",
+        extra={
+            "event": "run_start",
+            "data": {
+                "run": run_id,
+                "agenda": str(agenda),
+                "event_id": settings.event_id,
+                "mode": settings.mode,
+                "dry_run": request.dry_run,
+                "rows": len(table.rows),
+            },
+        },
+    )
+    async with contextlib.AsyncExitStack() as stack:
+        client = None
+        if online:
+            assert request.api_key is not None and settings.event_id is not None
+            if not request.dry_run:
+                stack.enter_context(
+                    event_lock(settings.base_url, settings.event_id, settings.lock_dir)
+                )
+            client = await stack.enter_async_context(_client(settings, request.api_key))
+        report = await _plan_and_send(request, table, client, results_path, run_id, stack)
+        # Still under the event's lock: a second run cannot start before the files are out.
+        report = _write_files(request, table, report, results_path)
+    log.info(
+        "summary",
+        extra={
+            "event": "summary",
+            "data": {
+                "run": run_id,
+                "counts": {k.value: v for k, v in report.counts.items()},
+                "exit_code": int(report.exit_code),
+                "api_calls": report.api_calls,
+            },
+        },
+    )
+    source.settle(report.exit_code)
+    return report
+
+
+def _checked(request: ImportRequest) -> tuple[Path | str, bool]:
+    """The agenda to read and whether the run talks to Zuddl; a request that cannot run is
+    refused before anything is read."""
+    settings = request.settings
+    agenda = request.agenda or settings.agenda
+    if agenda is None:
+        raise UsageError('Name the agenda file to import (or agenda = "..." in the config).')
+    online = request.api_key is not None and settings.event_id is not None
+    if not online and not request.dry_run:
+        raise UsageError("An import needs --event (the Zuddl event ID) and an API key.")
+    if settings.event_id is not None and not UUID_RE.match(settings.event_id):
+        raise UsageError(
+            f'"{settings.event_id}" is not an event ID. An event ID looks like '
+            "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
+        )
+    return agenda, online
+
+
+def _client(settings: Settings, key: Secret) -> ZuddlClient:
+    return ZuddlClient(
+        settings.base_url,
+        key,
+        auth_scheme=settings.auth_scheme,
+        max_retry_after_s=settings.max_retry_after_s,
+        timeout_s=settings.timeout_s,
+        rate_limit=settings.rate_limit,
+        concurrency=settings.concurrency,
+        retry=RetryPolicy(settings.retry_attempts, settings.retry_deadline_s),
+    )
+
+
+def _write_files(
+    request: ImportRequest, table: Table, report: ImportReport, results_path: Path
+) -> ImportReport:
+    """The results sheet (with the sessions not in the sheet) and the written-back workbook."""
+    if request.write_results:
+        absent = [
+            Absent(r.id, r.title or "", r.start or "", r.reference_id, removed)
+            for r, removed in report.plan.absent
+        ]
+        write_results(results_path, table, report.outcomes, absent=absent)
+    if request.write_back:
+        from importer.write.workbook import imported_path, write_back
+
+        back = write_back(table, report.outcomes, imported_path(table.path))
+        report = dataclasses.replace(report, written_back=back)
+    return report
+
+
+async def _planned(
+    settings: Settings,
+    table: Table,
+    client: ZuddlClient | None,
+    results_path: Path,
+    notes: list[str],
+) -> tuple[EventState | None, str, Mapped, Plan, SpeakerLinks | None]:
+    """Read the event (when online), map the rows in its time zone (their speakers looked up
+    when the sheet has them), and plan against it."""
+    state: EventState | None = None
+    history = History(frozenset(), {})
+    timezone = settings.mapping.timezone
+    if client is not None and settings.event_id is not None:
+        journaled = read_journal(journal_path(results_path), settings.event_id, settings.base_url)
+        history = read_history(journal_path(results_path), settings.event_id, settings.base_url)
+        await wait_for_killed_creates(results_path, settings, notes)
+        state = await read_event(client, settings, table, journaled)
+        timezone = state.timezone
+        notes.extend(state.notes)
+    if client is None and settings.event_id is not None:
+        notes.append(
+            f"{settings.api_key_env} is not set, so location names and parents were not "
+            "checked against the event."
+        )
+    if timezone is None:
+        timezone = "UTC"
+        notes.append(
+            "Times are read as UTC: give --timezone (e.g. Europe/Berlin) if they "
+            "are local times of the event."
+        )
+    mapped = map_rows(
+        table, settings.mapping, timezone=timezone, locations=state.locations if state else None
+    )
+    links = None  # speakers are linked only when the sheet has a speakers column
+    if client is not None and settings.event_id and "speakers" in mapped.columns.fields:
+        roster = await read_roster(client, settings.event_id)
+        mapped, links = resolve_speakers(mapped, roster, settings.unknown_speakers)
+        notes.extend(links.notes())
+    plan = build_plan(
+        mapped,
+        existing=state.existing if state else None,
+        invalid_refs=_invalid_refs(table, mapped),
+        mode=settings.mode,
+        compared=held_fields(
+            mapped.columns.fields, settings.mapping.default_location, bool(state and state.virtual)
+        ),
+        remote=state.remote if state else (),
+        created_by_sheet=history.created if state else frozenset(),
+        last_sent=history.last_sent if state else None,
+        on_conflict=settings.on_conflict,
+    )
+    return state, timezone, mapped, plan, links
+
+
+async def _plan_and_send(
+    request: ImportRequest,
+    table: Table,
+    client: ZuddlClient | None,
+    results_path: Path,
+    run_id: str,
+    stack: contextlib.AsyncExitStack,
+) -> ImportReport:
+    settings = request.settings
+    notes = list(table.notes)
+    state, timezone, mapped, plan, links = await _planned(
+        settings, table, client, results_path, notes
+    )
+    journal = None
+    if state is not None and settings.event_id is not None and not request.dry_run:
+        journal = stack.enter_context(
+            Journal(journal_path(results_path), run_id, settings.event_id, settings.base_url)
+        )
+        notes.extend(journal_notes(journal.confirmed(), state.existing, plan))
+    if plan.derived:
+        count = len(plan.derived)
+        notes.append(
+            f"{count} row{'s have' if count != 1 else ' has'} no reference ID; IDs made from "
+            "title and start are used (column Reference ID Used of the results). Copy them into "
+            "the sheet so later runs still match these sessions when a title or time changes."
+        )
+    if links is not None and state is not None:
+        notes.extend(plan_note(planned_changes(links, plan, state.remote)))
+    files = {d.row: d.files for d in mapped.drafts if d.files}
+    if files and state is not None:
+        notes.extend(files_note(files, sessions_of(plan), state.remote))
+    if request.on_plan is not None:
+        request.on_plan(plan)
+    warnings = row_warnings(plan)
+    outcomes = before_sending(table, plan, warnings, dry_run=request.dry_run)
+    sending = Sending(
+        settings,
+        table,
+        plan,
+        warnings,
+        outcomes,
+        progress=request.progress,
+        verification=request.verification,
+    )
+    if state is not None and client is not None and not request.dry_run:
+        await sending.send(client, state, journal)
+        if links is not None and sending.stopped is None and settings.event_id:
+            await link_speakers(client, settings.event_id, links, outcomes, state.remote)
+        if files and sending.stopped is None and settings.event_id:
+            await add_files(client, settings.event_id, files, outcomes, state.remote)
+        notes.extend(state.naming.notes)
+        if sending.created_any:
+            notes.extend(await duplicates(client, settings, plan, outcomes))
+    if client is not None:
+        notes.extend(client.notes)
+    counts = Counter(o.status for o in outcomes.values())
+    return ImportReport(
+        table,
+        mapped,
+        plan,
+        outcomes,
+        results_path,
+        timezone,
+        run_id,
+        tuple(notes),
+        sending.stopped,
+        sending.interrupted,
+        client.calls if client is not None else 0,
+        dict(counts),
+        location_names={i.lower(): n for n, i in (state.locations or {}).items()} if state else {},
+    )
+
+
+def _invalid_refs(table: Table, mapped: Mapped) -> dict[str, int]:
+    index = mapped.columns.fields.get("reference")
+    if index is None:
+        return {}
+    refs: dict[str, int] = {}
+    for row in table.rows:
+        value = row.values[index]
+        if row.number in mapped.invalid_rows and value is not None:
+            refs.setdefault(str(value).strip(), row.number)
+    return refs

@@ -1,0 +1,1 @@
+"""settings layer (see docs/architecture.md)."""

@@ -1,0 +1,69 @@
+"""The config file's tables about a sheet's shape: [columns] entries and [layout].
+
+Kept apart from config.py, which holds the run's settings; these say how a sheet is laid out:
+which column feeds which field (several may feed tags, description or title, a header may
+prefix its values), what heading rows mean, and whether there is a row of column names at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from importer.errors import UsageError
+from importer.settings.tomlwords import shown
+
+HEADING_MODES = ("parent", "tag", "date", "ignore")
+LAYOUT_KEYS = ("header", "headings")
+
+
+def columns_table(raw: object, name: str) -> tuple[dict[str, str], frozenset[str]]:
+    """[columns]: "Room" = "location", or "Format" = { field = "tags", prefix = true }."""
+    usage = UsageError(
+        f'{name}: [columns] maps a header to a field, e.g. "Room" = "location", or '
+        '"Format" = { field = "tags", prefix = true }.'
+    )
+    if not isinstance(raw, dict):
+        raise usage
+    columns: dict[str, str] = {}
+    prefixed: set[str] = set()
+    for header, target in raw.items():
+        if isinstance(target, dict):
+            if set(target) - {"field", "prefix"} or not isinstance(target.get("field"), str):
+                raise usage
+            if not isinstance(target.get("prefix", False), bool):
+                raise usage
+            if target.get("prefix"):
+                prefixed.add(header)
+            target = target["field"]
+        if not isinstance(target, str):
+            raise usage
+        columns[header] = target
+    return columns, frozenset(prefixed)
+
+
+def layout_table(raw: object, name: str) -> tuple[dict[str, Any], str | None]:
+    """[layout]: headings = "parent" | "tag" | "date" | "ignore"; header = false.
+
+    Returns the settings and the first key it does not know (the caller words that error).
+    """
+    if not isinstance(raw, dict):
+        raise UsageError(f"{name}: [layout] must be a table.")
+    unknown = sorted(set(raw) - set(LAYOUT_KEYS))
+    if unknown:
+        return {}, unknown[0]
+    result: dict[str, Any] = {}
+    if "headings" in raw:
+        if raw["headings"] not in HEADING_MODES:
+            raise UsageError(
+                f'{name} [layout]: headings must be "parent", "tag", "date" or "ignore", not '
+                f"{shown(raw['headings'])}."
+            )
+        result["headings"] = raw["headings"]
+    if "header" in raw:
+        if not isinstance(raw["header"], bool):
+            raise UsageError(
+                f"{name} [layout]: header must be true or false (false: the sheet has no row of "
+                f"column names), not {shown(raw['header'])}."
+            )
+        result["headerless"] = not raw["header"]
+    return result, None

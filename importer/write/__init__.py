@@ -1,0 +1,1 @@
+"""write layer (see docs/architecture.md)."""
