@@ -26,7 +26,7 @@ from importer.read.agenda import RESHAPED, read_agenda, reshaped
 from importer.read.download import AgendaSource, fetch_agenda
 from importer.read.table import Table
 from importer.settings.config import Secret, Settings
-from importer.sync.client import RetryPolicy, ZuddlClient
+from importer.sync.client import RetryPolicy, Transport, ZuddlClient
 from importer.sync.dispatch import Progress, Verification
 from importer.sync.event import EventState, journal_notes, read_event, wait_for_killed_creates
 from importer.sync.journal import (
@@ -77,6 +77,9 @@ class ImportRequest:
     write_back: bool = False  # also save AGENDA.imported.xlsx: the user's workbook + IDs
     verification: Verification | None = None  # default: Verification(settings.lookup_grace_s)
     on_source: Callable[[AgendaSource], None] | None = None  # told where the agenda came from
+    # The API client's transport; None: real HTTP. A test or an embedding app passes
+    # httpx.ASGITransport(app=...) to run the whole import in-process.
+    transport: Transport | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,9 @@ async def _run_import(request: ImportRequest) -> ImportReport:
                 stack.enter_context(
                     event_lock(settings.base_url, settings.event_id, settings.lock_dir)
                 )
-            client = await stack.enter_async_context(_client(settings, request.api_key))
+            client = await stack.enter_async_context(
+                _client(settings, request.api_key, request.transport)
+            )
         report = await _plan_and_send(request, table, client, results_path, run_id, stack)
         # Still under the event's lock: a second run cannot start before the files are out.
         report = _write_files(request, table, report, results_path)
@@ -200,7 +205,7 @@ def _checked(request: ImportRequest) -> tuple[Path | str, bool]:
     return agenda, online
 
 
-def _client(settings: Settings, key: Secret) -> ZuddlClient:
+def _client(settings: Settings, key: Secret, transport: Transport | None) -> ZuddlClient:
     return ZuddlClient(
         settings.base_url,
         key,
@@ -210,6 +215,7 @@ def _client(settings: Settings, key: Secret) -> ZuddlClient:
         rate_limit=settings.rate_limit,
         concurrency=settings.concurrency,
         retry=RetryPolicy(settings.retry_attempts, settings.retry_deadline_s),
+        transport=transport,
     )
 
 
