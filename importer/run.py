@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from importer.check.mapper import UUID_RE, Mapped, map_rows
+from importer.check.columns import match_columns
+from importer.check.mapper import Mapped, map_rows
 from importer.check.sessionfiles import add_files, files_note
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.plan.build import Plan, build_plan, held_fields
@@ -25,6 +26,7 @@ from importer.plan.status import Outcome, Status
 from importer.read.agenda import RESHAPED, read_agenda, reshaped
 from importer.read.download import AgendaSource, fetch_agenda
 from importer.read.table import Table
+from importer.settings.checks import check_event_id
 from importer.settings.config import Secret, Settings
 from importer.sync.client import RetryPolicy, Transport, ZuddlClient
 from importer.sync.dispatch import Progress, Verification
@@ -197,11 +199,8 @@ def _checked(request: ImportRequest) -> tuple[Path | str, bool]:
     online = request.api_key is not None and settings.event_id is not None
     if not online and not request.dry_run:
         raise UsageError("An import needs --event (the Zuddl event ID) and an API key.")
-    if settings.event_id is not None and not UUID_RE.match(settings.event_id):
-        raise UsageError(
-            f'"{settings.event_id}" is not an event ID. An event ID looks like '
-            "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
-        )
+    if settings.event_id is not None:
+        check_event_id(settings.event_id)
     return agenda, online
 
 
@@ -248,12 +247,13 @@ async def _planned(
     when the sheet has them), and plan against it."""
     state: EventState | None = None
     history = History(frozenset(), {})
+    columns = match_columns(table, settings.mapping)  # once: the event's reads and the mapper
     timezone = settings.mapping.timezone
     if client is not None and settings.event_id is not None:
         journaled = read_journal(journal_path(results_path), settings.event_id, settings.base_url)
         history = read_history(journal_path(results_path), settings.event_id, settings.base_url)
         await wait_for_killed_creates(results_path, settings, notes)
-        state = await read_event(client, settings, table, journaled)
+        state = await read_event(client, settings, table, columns, journaled)
         timezone = state.timezone
         notes.extend(state.notes)
     if client is None and settings.event_id is not None:
@@ -267,8 +267,9 @@ async def _planned(
             "Times are read as UTC: give --timezone (e.g. Europe/Berlin) if they "
             "are local times of the event."
         )
+    locations = state.locations if state else None
     mapped = map_rows(
-        table, settings.mapping, timezone=timezone, locations=state.locations if state else None
+        table, settings.mapping, timezone=timezone, locations=locations, columns=columns
     )
     links = None  # speakers are linked only when the sheet has a speakers column
     if client is not None and settings.event_id and "speakers" in mapped.columns.fields:
@@ -278,7 +279,7 @@ async def _planned(
     plan = build_plan(
         mapped,
         existing=state.existing if state else None,
-        invalid_refs=_invalid_refs(table, mapped),
+        invalid_refs=mapped.invalid_refs,
         mode=settings.mode,
         compared=held_fields(
             mapped.columns.fields, settings.mapping.default_location, bool(state and state.virtual)
@@ -362,15 +363,3 @@ async def _plan_and_send(
         dict(counts),
         location_names={i.lower(): n for n, i in (state.locations or {}).items()} if state else {},
     )
-
-
-def _invalid_refs(table: Table, mapped: Mapped) -> dict[str, int]:
-    index = mapped.columns.fields.get("reference")
-    if index is None:
-        return {}
-    refs: dict[str, int] = {}
-    for row in table.rows:
-        value = row.values[index]
-        if row.number in mapped.invalid_rows and value is not None:
-            refs.setdefault(str(value).strip(), row.number)
-    return refs
