@@ -85,3 +85,25 @@ def test_a_wrong_event_id_is_refused_before_anything_is_read(tmp_path: Path) -> 
         '"not-an-id" is not an event ID. An event ID looks like '
         "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
     )
+
+
+def test_the_child_of_an_invalid_row_names_that_row_whatever_unicode_form_its_reference_has(
+    tmp_path: Path,
+) -> None:
+    # The parent's reference in decomposed form (as macOS may save it): the run must read it
+    # with the mapper's cleaning rules, or the child would look for a parent that is missing.
+    ref = "Cafe\u0301"
+    rows = [
+        [ref, None, "Day one", None, "2026-06-10", "9:00", "never", None, None, None],
+        ["K1", ref, "Keynote", None, "2026-06-10", "9:30", "10:15", None, None, None],
+    ]
+    app = sandbox_app()
+    agenda = write_csv(tmp_path / "agenda.csv", rows)
+
+    report = run_import(_request(app, agenda, dry_run=True, write_results=False))
+
+    assert report.plan.skipped == {
+        3: "Not sent: its parent (row 2) has a problem. Fix that row first."
+    }
+    assert report.plan.invalid_rows == {2}
+    assert stored(app) == []
