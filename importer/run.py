@@ -311,18 +311,8 @@ async def _plan_and_send(
             Journal(journal_path(results_path), run_id, settings.event_id, settings.base_url)
         )
         notes.extend(journal_notes(journal.confirmed(), state.existing, plan))
-    if plan.derived:
-        count = len(plan.derived)
-        notes.append(
-            f"{count} row{'s have' if count != 1 else ' has'} no reference ID; IDs made from "
-            "title and start are used (column Reference ID Used of the results). Copy them into "
-            "the sheet so later runs still match these sessions when a title or time changes."
-        )
-    if links is not None and state is not None:
-        notes.extend(plan_note(planned_changes(links, plan, state.remote)))
+    notes.extend(_plan_notes(plan, mapped, state, links))
     files = {d.row: d.files for d in mapped.drafts if d.files}
-    if files and state is not None:
-        notes.extend(files_note(files, sessions_of(plan), state.remote))
     if request.on_plan is not None:
         request.on_plan(plan)
     warnings = row_warnings(plan)
@@ -338,13 +328,7 @@ async def _plan_and_send(
     )
     if state is not None and client is not None and not request.dry_run:
         await sending.send(client, state, journal)
-        if links is not None and sending.stopped is None and settings.event_id:
-            await link_speakers(client, settings.event_id, links, outcomes, state.remote)
-        if files and sending.stopped is None and settings.event_id:
-            await add_files(client, settings.event_id, files, outcomes, state.remote)
-        notes.extend(state.naming.notes)
-        if sending.created_any:
-            notes.extend(await duplicates(client, settings, plan, outcomes))
+        notes.extend(await _after_sending(sending, client, state, links, files))
     if client is not None:
         notes.extend(client.notes)
     counts = Counter(o.status for o in outcomes.values())
@@ -363,3 +347,43 @@ async def _plan_and_send(
         dict(counts),
         location_names={i.lower(): n for n, i in (state.locations or {}).items()} if state else {},
     )
+
+
+def _plan_notes(
+    plan: Plan, mapped: Mapped, state: EventState | None, links: SpeakerLinks | None
+) -> list[str]:
+    """What the plan says beyond its steps: derived references, speakers and files to add."""
+    notes = []
+    if plan.derived:
+        count = len(plan.derived)
+        notes.append(
+            f"{count} row{'s have' if count != 1 else ' has'} no reference ID; IDs made from "
+            "title and start are used (column Reference ID Used of the results). Copy them into "
+            "the sheet so later runs still match these sessions when a title or time changes."
+        )
+    if links is not None and state is not None:
+        notes.extend(plan_note(planned_changes(links, plan, state.remote)))
+    files = {d.row: d.files for d in mapped.drafts if d.files}
+    if files and state is not None:
+        notes.extend(files_note(files, sessions_of(plan), state.remote))
+    return notes
+
+
+async def _after_sending(
+    sending: Sending,
+    client: ZuddlClient,
+    state: EventState,
+    links: SpeakerLinks | None,
+    files: dict[int, tuple[tuple[str, str], ...]],
+) -> list[str]:
+    """Speakers linked and files added once the sessions exist (unless the run stopped),
+    then what the answers taught: the reference name, and duplicates a create may have made."""
+    settings, plan, outcomes = sending.settings, sending.plan, sending.outcomes
+    if links is not None and sending.stopped is None and settings.event_id:
+        await link_speakers(client, settings.event_id, links, outcomes, state.remote)
+    if files and sending.stopped is None and settings.event_id:
+        await add_files(client, settings.event_id, files, outcomes, state.remote)
+    notes = list(state.naming.notes)
+    if sending.created_any:
+        notes.extend(await duplicates(client, settings, plan, outcomes))
+    return notes
