@@ -13,9 +13,9 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from importer.check.columns import ColumnMap
+from importer.fields import MAX_TITLE
 
 Severity = Literal["error", "warning"]
-MAX_TITLE = 500
 UUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
