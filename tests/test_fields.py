@@ -90,18 +90,28 @@ def test_no_two_fields_share_an_alias_and_none_is_a_column_this_tool_writes() ->
     assert IGNORE not in BY_NAME
 
 
-@pytest.mark.parametrize("field", [f for f in FIELDS if len(f.aliases) > 1], ids=lambda f: f.name)
+@pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)
 def test_two_columns_for_one_field_follow_its_several_rule(field: Field) -> None:
-    best, other = field.aliases[0], field.aliases[1]
+    # Two columns named for the field, the better name second.
+    best, other = field.aliases[0], field.aliases[-1]
     found = match_columns(table([other, best]), MappingOptions(), required=())
     if field.several == "collected":
-        assert found.all_of(field.name) == (0, 1)
-        assert found.notes == ()
-    else:  # the better alias wins, and the note names the field by its label
+        assert (found.all_of(field.name), found.notes) == ((0, 1), ())
+    elif other != best:  # the better name wins, and the note names the field by its label
         assert found.all_of(field.name) == (1,)
         assert found.notes == (
             f'Column "{other}" is not imported: "{best}" gives the {field.label}.',
         )
+    # Two columns the config file sends to the field: joined, collected, or the first taken.
+    columns = {"Notes": field.name, "More notes": field.name}
+    found = match_columns(table(list(columns)), MappingOptions(columns), required=())
+    if field.several == "one":
+        assert found.all_of(field.name) == (0,)
+        assert found.notes == (
+            f'Column "More notes" is not imported: "Notes" already gives the {field.label}.',
+        )
+    else:
+        assert (found.all_of(field.name), found.notes) == ((0, 1), ())
 
 
 def test_only_the_required_fields_are_required_and_a_missing_one_is_named() -> None:
