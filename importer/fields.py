@@ -2,13 +2,9 @@
 
 A field is what a column of the agenda gives a session. Its entry says how users name it
 (label, header aliases, the page's choice), what the template shows and checks for it, the
-JSON key Zuddl keeps it under, and how a re-run compares it with the session in Zuddl. The
-column matcher (check/columns.py), the config file's [columns], the plan's comparison
-(plan/reconcile.py), the update bodies (sync/wire.py), the template (write/template.py) and the
-page's column choices (ui/views.py) read it from here. Adding a field is one entry here plus the
-code that gives it meaning: its cell parser (check/mapper.py), its `Draft` attribute, what the
-plan wants (plan/build.py) and the body sends (sync/wire.py).
-
+JSON key Zuddl keeps it under, and how a re-run compares it with the session in Zuddl. Adding
+a field is one entry here plus the code that gives it meaning: its cell parser (check/mapper.py),
+its `Draft` attribute, what the plan wants (plan/build.py) and the body sends (sync/wire.py).
 Every layer imports this module, so it imports only the standard library.
 """
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -65,6 +67,17 @@ def matched(headers: list[str]) -> dict[str, tuple[int, ...]]:
     """Field -> every column feeding it, as the column matcher reads these headers."""
     found = match_columns(table(headers), MappingOptions(), required=())
     return {name: found.all_of(name) for name in found.fields}
+
+
+def test_fields_py_loads_nothing_but_the_standard_library() -> None:
+    """Every layer imports it: it may import no layer and no third-party library."""
+    code = (
+        "import sys; before = set(sys.modules); import importer.fields; "
+        "print(sorted(m for m in set(sys.modules) - before "
+        "if m.split('.')[0] not in sys.stdlib_module_names))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['importer', 'importer.fields']"
 
 
 # The column matcher
