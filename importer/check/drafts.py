@@ -13,10 +13,10 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from importer.check.columns import ColumnMap
+from importer.fields import MAX_TITLE
 from importer.settings.checks import UUID_RE
 
 Severity = Literal["error", "warning"]
-MAX_TITLE = 500
 
 
 @dataclass(frozen=True, slots=True)

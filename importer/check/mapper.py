@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from importer.check.cells import Cell, CellError, infer_date_order, parse_whole_number, show
 from importer.check.columns import ColumnMap, match_columns
-from importer.check.drafts import MAX_TITLE, Draft, Mapped, Problem, Severity
+from importer.check.drafts import Draft, Mapped, Problem, Severity
 from importer.check.eventdays import counts_days, first_day_number
 from importer.check.phrases import rows_phrase
 from importer.check.rowtimes import Span, TimeContext, finish, read_times
@@ -29,6 +29,7 @@ from importer.check.sections import Times, section_spans
 from importer.check.sequence import settle
 from importer.check.sessionfiles import file_problems, read_file_cells
 from importer.check.speakers import read_speaker_cells
+from importer.fields import MAX_TITLE
 from importer.read.context import check_stated_zone
 from importer.read.excelerrors import ExcelError
 from importer.read.table import Table

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from importer.check.columns import match_columns
 from importer.errors import ImporterError, UsageError
+from importer.fields import COLUMN_TARGETS
 from importer.plan.build import Plan
 from importer.plan.status import Outcome
 from importer.read.agenda import read_agenda as load_agenda
@@ -27,7 +28,7 @@ from importer.read.limits import DEFAULT_LIMITS
 from importer.read.loader import Table, list_sheets
 from importer.run import ImportReport, ImportRequest, run_import
 from importer.settings.checks import check_event_id
-from importer.settings.config import FIELDS, DateOrder, MappingOptions, Secret, Settings
+from importer.settings.config import DateOrder, MappingOptions, Secret, Settings
 from importer.sync.answers import check_base_url
 from importer.sync.connect import event_info
 from importer.ui.memory import recall, remember
@@ -230,7 +231,7 @@ class Workspace:
     def choose(self, sheet: str | None, columns: dict[str, str], timezone: str) -> None:
         assert self.upload is not None
         for name in columns.values():
-            if name not in FIELDS:
+            if name not in COLUMN_TARGETS:
                 raise UsageError(f'"{name}" is not a session field.')
         sheet = sheet if sheet in self.upload.sheets else self.upload.sheet
         changed_sheet = sheet != self.upload.sheet
