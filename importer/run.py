@@ -39,7 +39,9 @@ from importer.sync.journal import (
 from importer.sync.lock import event_lock
 from importer.sync.sending import Sending, duplicates
 from importer.sync.speakerlinks import (
+    LINKED,
     SpeakerLinks,
+    fill_speakers,
     link_speakers,
     plan_note,
     planned_changes,
@@ -312,7 +314,8 @@ async def _plan_and_send(
             "the sheet so later runs still match these sessions when a title or time changes."
         )
     if links is not None and state is not None:
-        notes.extend(plan_note(planned_changes(links, plan, state.remote)))
+        plan = dataclasses.replace(plan, speakers=planned_changes(links, plan, state.remote))
+        notes.extend(plan_note(plan.speakers))
     files = {d.row: d.files for d in mapped.drafts if d.files}
     if files and state is not None:
         notes.extend(files_note(files, sessions_of(plan), state.remote))
@@ -329,15 +332,21 @@ async def _plan_and_send(
         progress=request.progress,
         verification=request.verification,
     )
+    # Rows whose sessions have (or in a dry run would have) the sheet's speakers.
+    linked: tuple[Status, ...] = (*LINKED, Status.PLANNED) if request.dry_run else ()
+    failed: frozenset[int] = frozenset()
     if state is not None and client is not None and not request.dry_run:
         await sending.send(client, state, journal)
         if links is not None and sending.stopped is None and settings.event_id:
-            await link_speakers(client, settings.event_id, links, outcomes, state.remote)
+            failed = await link_speakers(client, settings.event_id, links, plan.speakers, outcomes)
+            linked = LINKED
         if files and sending.stopped is None and settings.event_id:
             await add_files(client, settings.event_id, files, outcomes, state.remote)
         notes.extend(state.naming.notes)
         if sending.created_any:
             notes.extend(await duplicates(client, settings, plan, outcomes))
+    if links is not None:
+        fill_speakers(outcomes, links, linked, failed)
     if client is not None:
         notes.extend(client.notes)
     counts = Counter(o.status for o in outcomes.values())

@@ -26,7 +26,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from importer.check.columns import CANONICAL_HEADERS
 from importer.read.table import CellValue
-from importer.write.results import atomically
+from importer.write.atomic import atomically
 
 TEMPLATE_NAME = "agenda-template"
 INSTRUCTIONS, AGENDA = "Instructions", "Agenda"
