@@ -269,7 +269,8 @@ async def _planned(
     links = None  # speakers are linked only when the sheet has a speakers column
     if client is not None and settings.event_id and "speakers" in mapped.columns.fields:
         roster = await read_roster(client, settings.event_id)
-        mapped, links = resolve_speakers(mapped, roster, settings.unknown_speakers)
+        cells = {row.number: row.values for row in table.rows}
+        mapped, links = resolve_speakers(mapped, roster, settings.unknown_speakers, cells)
         notes.extend(links.notes())
     plan = build_plan(
         mapped,

@@ -16,8 +16,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from importer.check.columns import ColumnMap
 from importer.check.drafts import Mapped, Problem, Severity
-from importer.check.speakers import EventSpeaker, Roster, event_speakers
+from importer.check.speakers import EventSpeaker, Roster, event_speakers, name_key
 from importer.plan.build import Plan
 from importer.plan.remote import RemoteSession
 from importer.plan.speakerchanges import SpeakerChange, speaker_change, speaker_name
@@ -63,10 +64,14 @@ async def read_roster(client: ZuddlClient, event_id: str) -> Roster | None:
 
 
 def resolve_speakers(
-    mapped: Mapped, roster: Roster | None, unknown: Severity = "warning"
+    mapped: Mapped,
+    roster: Roster | None,
+    unknown: Severity = "warning",
+    cells: Mapping[int, Sequence[object]] | None = None,
 ) -> tuple[Mapped, SpeakerLinks]:
     """The rows' speakers looked up; an unknown one is a warning on its cell (or, when asked
-    with ``unknown_speakers = "error"``, an error that holds the row)."""
+    with ``unknown_speakers = "error"``, an error that holds the row). ``cells``: each row's
+    values, to name the speakers column that holds the name when there are several."""
     links = SpeakerLinks(roster)
     problems: list[Problem] = []
     cols = mapped.columns
@@ -88,15 +93,16 @@ def resolve_speakers(
             links.unknown.setdefault(entry, []).append(draft.row)
             links.missing[draft.row] = (*links.missing.get(draft.row, ()), entry)
             hint = f" {match.hint}" if match.hint else ""
+            header, cell = _column_of(cols, (cells or {}).get(draft.row, ()), entry, draft.row)
             problems.append(
                 Problem(
                     draft.row,
-                    cols.header("speakers"),
+                    header,
                     entry,
                     f'"{entry}" is not a speaker of this event, so it is not linked.{hint} '
                     "Add the speaker in Zuddl, then run again.",
                     unknown,
-                    cols.cell("speakers", draft.row),
+                    cell,
                 )
             )
         links.wanted[draft.row] = tuple(found)
@@ -111,6 +117,18 @@ def resolve_speakers(
         for row in held:
             links.wanted.pop(row, None)
     return mapped, links
+
+
+def _column_of(
+    cols: ColumnMap, values: Sequence[object], entry: str, row: int
+) -> tuple[str, str | None]:
+    """The speakers column (header, cell) whose cell names ``entry``; else the first one."""
+    words = set(name_key(entry).split())
+    for i in cols.all_of("speakers"):
+        value = values[i] if i < len(values) else None
+        if isinstance(value, str) and words <= set(name_key(value).split()):
+            return cols.headers[i], f"{cols.letters[i]}{row}" if cols.letters else None
+    return cols.header("speakers"), cols.cell("speakers", row)
 
 
 def planned_changes(
