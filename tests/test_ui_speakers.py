@@ -64,9 +64,9 @@ def test_check_and_plan_screens_show_the_speakers(
     ]
     table = plan.split('id="speakers"', 1)[1].split("</table>", 1)[0]
     assert cells(table, r"<tr>(.*?)</tr>")[1:] == [
-        "2 S0 Talk 0 + José Martínez, − Grace Hopper",
+        "2 S0 Talk 0 + José Martínez, \u2212 Grace Hopper",
         "4 S2 Talk 2 + Ada Lovelace; order: Ada Lovelace, Grace Hopper",
-        "5 S3 Talk 3 − Grace Hopper",
+        "5 S3 Talk 3 \u2212 Grace Hopper",
         "6 S4 Talk 4 order: Alan Turing, Ada Lovelace",
         "7 S5 Talk 5 + Grace Hopper",
     ]

@@ -245,8 +245,8 @@ def plan_view(report: ImportReport) -> PlanView:
 
 
 def _speaker_steps(report: ImportReport) -> tuple[tuple[ShownStep, ...], int, int]:
-    """The sessions whose speakers change ("+ Ada Lovelace, − Bob"), their calls, and how
-    many of them change nothing else."""
+    """The sessions whose speakers change (the text the command line prints), their calls,
+    and how many of them change nothing else."""
     plan = report.plan
     titles = {d.row: d.title for d in report.mapped.drafts}
     shown = tuple(
