@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from importer.check.mapper import UUID_RE, Mapped, map_rows
-from importer.check.sessionfiles import add_files, files_note
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.plan.build import Plan, build_plan, held_fields
 from importer.plan.outcomes import before_sending, row_warnings
@@ -26,6 +25,7 @@ from importer.read.agenda import RESHAPED, read_agenda, reshaped
 from importer.read.download import AgendaSource, fetch_agenda
 from importer.read.table import Table
 from importer.settings.config import Secret, Settings
+from importer.sync.besides import attach, beside_sessions
 from importer.sync.client import RetryPolicy, ZuddlClient
 from importer.sync.dispatch import Progress, Verification
 from importer.sync.event import EventState, journal_notes, read_event, wait_for_killed_creates
@@ -42,12 +42,8 @@ from importer.sync.speakerlinks import (
     LINKED,
     SpeakerLinks,
     fill_speakers,
-    link_speakers,
-    plan_note,
-    planned_changes,
     read_roster,
     resolve_speakers,
-    sessions_of,
 )
 from importer.write.results import Absent, check_results_path, write_results
 
@@ -307,19 +303,7 @@ async def _plan_and_send(
             Journal(journal_path(results_path), run_id, settings.event_id, settings.base_url)
         )
         notes.extend(journal_notes(journal.confirmed(), state.existing, plan))
-    if plan.derived:
-        count = len(plan.derived)
-        notes.append(
-            f"{count} row{'s have' if count != 1 else ' has'} no reference ID; IDs made from "
-            "title and start are used (column Reference ID Used of the results). Copy them into "
-            "the sheet so later runs still match these sessions when a title or time changes."
-        )
-    if links is not None and state is not None:
-        plan = dataclasses.replace(plan, speakers=planned_changes(links, plan, state.remote))
-        notes.extend(plan_note(plan.speakers))
-    files = {d.row: d.files for d in mapped.drafts if d.files}
-    if files and state is not None:
-        notes.extend(files_note(files, sessions_of(plan), state.remote))
+    plan, files = beside_sessions(plan, mapped, links, state, notes)
     if request.on_plan is not None:
         request.on_plan(plan)
     warnings = row_warnings(plan)
@@ -338,11 +322,9 @@ async def _plan_and_send(
     failed: frozenset[int] = frozenset()
     if state is not None and client is not None and not request.dry_run:
         await sending.send(client, state, journal)
-        if links is not None and sending.stopped is None and settings.event_id:
-            failed = await link_speakers(client, settings.event_id, links, plan.speakers, outcomes)
+        if sending.stopped is None and settings.event_id:
+            failed = await attach(client, settings.event_id, plan, links, files, outcomes, state)
             linked = LINKED
-        if files and sending.stopped is None and settings.event_id:
-            await add_files(client, settings.event_id, files, outcomes, state.remote)
         notes.extend(state.naming.notes)
         if sending.created_any:
             notes.extend(await duplicates(client, settings, plan, outcomes))
