@@ -94,6 +94,7 @@ class ImportReport:
     counts: Mapping[Status, int] = field(default_factory=dict)
     written_back: Path | None = None
     location_names: Mapping[str, str] = field(default_factory=dict)  # ID (lower) -> name
+    speakers_checked: bool = False  # the sheet's speakers were looked up in the event
 
     @property
     def where(self) -> str:
@@ -220,7 +221,9 @@ def _write_files(
             Absent(r.id, r.title or "", r.start or "", r.reference_id, removed)
             for r, removed in report.plan.absent
         ]
-        write_results(results_path, table, report.outcomes, absent=absent)
+        write_results(
+            results_path, table, report.outcomes, absent=absent, speakers=report.speakers_checked
+        )
     if request.write_back:
         from importer.write.workbook import imported_path, write_back
 
@@ -322,7 +325,8 @@ async def _plan_and_send(
     failed: frozenset[int] = frozenset()
     if state is not None and client is not None and not request.dry_run:
         await sending.send(client, state, journal)
-        if sending.stopped is None and settings.event_id:
+        held = bool(plan.errors) and not settings.skip_invalid  # then nothing at all is sent
+        if sending.stopped is None and not held and settings.event_id:
             failed = await attach(client, settings.event_id, plan, links, files, outcomes, state)
             linked = LINKED
         notes.extend(state.naming.notes)
@@ -347,6 +351,7 @@ async def _plan_and_send(
         client.calls if client is not None else 0,
         dict(counts),
         location_names={i.lower(): n for n, i in (state.locations or {}).items()} if state else {},
+        speakers_checked=links is not None,
     )
 
 

@@ -211,3 +211,26 @@ def test_validate_marks_the_cell_of_an_unknown_speaker(
     comment = sheet["G3"].comment  # the Moderator cell, not the first speakers column's
     assert comment is not None and comment.text == text
     assert sheet["F3"].comment is None
+
+
+def test_a_row_with_a_problem_holds_the_speakers_and_links_too(
+    sandbox: SandboxHandle, tmp_path: Path
+) -> None:
+    """Nothing is sent while a row has a problem (without --skip-invalid): not even the
+    speakers or links of sessions whose own fields are unchanged."""
+    headers = [*HEADERS, "Slides"]
+    first = [[*r, None] for r in rows("Ada Lovelace")]
+    agenda = write_csv(tmp_path / "a.csv", first, headers)
+    import_into(sandbox, agenda)
+    second = [[*r, "https://example.com/s0.pdf"] for r in rows("Grace Hopper", "Alan Turing")]
+    second[1][2] = "2026-13-45"  # the new row's date is no date
+    write_csv(agenda, second, headers)
+    before = sandbox.sessions()
+
+    report = import_into(sandbox, agenda)
+
+    assert report.counts == {Status.UNCHANGED: 1, Status.INVALID: 1}
+    assert sandbox.sessions() == before
+    assert linked(sandbox) == {"S0": [ADA.id]}
+    [row, _] = read_results(report.results_path)
+    assert row["Speakers linked"] is None

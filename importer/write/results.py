@@ -96,13 +96,17 @@ def write_results(
     *,
     now: datetime.datetime | None = None,
     absent: Sequence[Absent] = (),
+    speakers: bool | None = None,
 ) -> Path:
-    """Write one results row per table row, atomically: CSV if ``path`` ends in .csv, else xlsx."""
+    """Write one results row per table row, atomically: CSV if ``path`` ends in .csv, else xlsx.
+    ``speakers``: whether to add the speakers' two columns (None: when a row has speakers)."""
     missing = [row.number for row in table.rows if row.number not in outcomes]
     if missing:
         shown = ", ".join(str(number) for number in missing[:10])
         raise ValueError(f"no outcome for {len(missing)} row(s) of the table: {shown}")
-    headers, rows = _headers_and_rows(table, outcomes)
+    if speakers is None:
+        speakers = any(o.speakers_linked or o.speakers_not_found for o in outcomes.values())
+    headers, rows = _headers_and_rows(table, outcomes, speakers)
     extra = _absent_rows(absent)
     if path.suffix.lower() == ".csv":
         atomically(path, lambda temp: _write_csv(temp, headers, rows))
@@ -116,12 +120,11 @@ def write_results(
 
 
 def _headers_and_rows(
-    table: Table, outcomes: Mapping[int, Outcome]
+    table: Table, outcomes: Mapping[int, Outcome], speakers: bool
 ) -> tuple[tuple[str, ...], Rows]:
-    """The sheet's columns after ours; the speakers' two columns only when a row has any."""
+    """Our columns (the speakers' two when asked), then the sheet's."""
     # A written-back workbook imported again carries our columns: show this run's, once.
     keep = [i for i, h in enumerate(table.headers) if normalise_header(h) not in RESULT_COLUMNS]
-    speakers = any(o.speakers_linked or o.speakers_not_found for o in outcomes.values())
     headers = (
         *RESULT_HEADERS,
         *(SPEAKER_HEADERS if speakers else ()),
