@@ -134,7 +134,8 @@ def _column_of(
 def planned_changes(
     links: SpeakerLinks, plan: Plan, remote: Sequence[RemoteSession]
 ) -> dict[int, SpeakerChange]:
-    """Before sending: the speaker changes each row will make (a created session has none)."""
+    """Before sending: the speaker changes each row will make (a session to create has no
+    speakers yet; a row held back makes none)."""
     if links.roster is None:
         return {}
     current = {s.id.lower(): s.speakers for s in remote}
