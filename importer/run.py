@@ -18,7 +18,7 @@ from pathlib import Path
 
 from importer.check.columns import match_columns
 from importer.check.mapper import Mapped, map_rows
-from importer.check.sessionfiles import add_files, files_note
+from importer.check.sessionfiles import File
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.plan.build import Plan, build_plan, held_fields
 from importer.plan.outcomes import before_sending, row_warnings
@@ -28,6 +28,7 @@ from importer.read.download import AgendaSource, fetch_agenda
 from importer.read.table import Table
 from importer.settings.checks import check_event_id
 from importer.settings.config import Secret, Settings
+from importer.sync.besides import attach, beside_sessions
 from importer.sync.client import RetryPolicy, Transport, ZuddlClient
 from importer.sync.dispatch import Progress, Verification
 from importer.sync.event import EventState, journal_notes, read_event, wait_for_killed_creates
@@ -41,13 +42,11 @@ from importer.sync.journal import (
 from importer.sync.lock import event_lock
 from importer.sync.sending import Sending, duplicates
 from importer.sync.speakerlinks import (
+    LINKED,
     SpeakerLinks,
-    link_speakers,
-    plan_note,
-    planned_changes,
+    fill_speakers,
     read_roster,
     resolve_speakers,
-    sessions_of,
 )
 from importer.write.results import Absent, check_results_path, write_results
 
@@ -101,6 +100,7 @@ class ImportReport:
     counts: Mapping[Status, int] = field(default_factory=dict)
     written_back: Path | None = None
     location_names: Mapping[str, str] = field(default_factory=dict)  # ID (lower) -> name
+    speakers_checked: bool = False  # the sheet's speakers were looked up in the event
 
     @property
     def where(self) -> str:
@@ -227,7 +227,9 @@ def _write_files(
             Absent(r.id, r.title or "", r.start or "", r.reference_id, removed)
             for r, removed in report.plan.absent
         ]
-        write_results(results_path, table, report.outcomes, absent=absent)
+        write_results(
+            results_path, table, report.outcomes, absent=absent, speakers=report.speakers_checked
+        )
     if request.write_back:
         from importer.write.workbook import imported_path, write_back
 
@@ -274,7 +276,8 @@ async def _planned(
     links = None  # speakers are linked only when the sheet has a speakers column
     if client is not None and settings.event_id and "speakers" in mapped.columns.fields:
         roster = await read_roster(client, settings.event_id)
-        mapped, links = resolve_speakers(mapped, roster, settings.unknown_speakers)
+        cells = {row.number: row.values for row in table.rows}
+        mapped, links = resolve_speakers(mapped, roster, settings.unknown_speakers, cells)
         notes.extend(links.notes())
     plan = build_plan(
         mapped,
@@ -311,8 +314,7 @@ async def _plan_and_send(
             Journal(journal_path(results_path), run_id, settings.event_id, settings.base_url)
         )
         notes.extend(journal_notes(journal.confirmed(), state.existing, plan))
-    notes.extend(_plan_notes(plan, mapped, state, links))
-    files = {d.row: d.files for d in mapped.drafts if d.files}
+    plan, files = beside_sessions(plan, mapped, links, state, notes)
     if request.on_plan is not None:
         request.on_plan(plan)
     warnings = row_warnings(plan)
@@ -329,6 +331,9 @@ async def _plan_and_send(
     if state is not None and client is not None and not request.dry_run:
         await sending.send(client, state, journal)
         notes.extend(await _after_sending(sending, client, state, links, files))
+    elif links is not None:  # a dry run lists the speakers each session would have
+        dry: tuple[Status, ...] = (*LINKED, Status.PLANNED) if request.dry_run else ()
+        fill_speakers(outcomes, links, dry, frozenset())
     if client is not None:
         notes.extend(client.notes)
     counts = Counter(o.status for o in outcomes.values())
@@ -346,27 +351,8 @@ async def _plan_and_send(
         client.calls if client is not None else 0,
         dict(counts),
         location_names={i.lower(): n for n, i in (state.locations or {}).items()} if state else {},
+        speakers_checked=links is not None,
     )
-
-
-def _plan_notes(
-    plan: Plan, mapped: Mapped, state: EventState | None, links: SpeakerLinks | None
-) -> list[str]:
-    """What the plan says beyond its steps: derived references, speakers and files to add."""
-    notes = []
-    if plan.derived:
-        count = len(plan.derived)
-        notes.append(
-            f"{count} row{'s have' if count != 1 else ' has'} no reference ID; IDs made from "
-            "title and start are used (column Reference ID Used of the results). Copy them into "
-            "the sheet so later runs still match these sessions when a title or time changes."
-        )
-    if links is not None and state is not None:
-        notes.extend(plan_note(planned_changes(links, plan, state.remote)))
-    files = {d.row: d.files for d in mapped.drafts if d.files}
-    if files and state is not None:
-        notes.extend(files_note(files, sessions_of(plan), state.remote))
-    return notes
 
 
 async def _after_sending(
@@ -374,15 +360,20 @@ async def _after_sending(
     client: ZuddlClient,
     state: EventState,
     links: SpeakerLinks | None,
-    files: dict[int, tuple[tuple[str, str], ...]],
+    files: dict[int, tuple[File, ...]],
 ) -> list[str]:
-    """Speakers linked and files added once the sessions exist (unless the run stopped),
-    then what the answers taught: the reference name, and duplicates a create may have made."""
+    """Speakers linked and links added once the sessions exist (unless the run stopped or held
+    back for a row's problem), then what the answers taught: the reference name, and
+    duplicates a create may have made."""
     settings, plan, outcomes = sending.settings, sending.plan, sending.outcomes
-    if links is not None and sending.stopped is None and settings.event_id:
-        await link_speakers(client, settings.event_id, links, outcomes, state.remote)
-    if files and sending.stopped is None and settings.event_id:
-        await add_files(client, settings.event_id, files, outcomes, state.remote)
+    linked: tuple[Status, ...] = ()
+    failed: frozenset[int] = frozenset()
+    held = bool(plan.errors) and not settings.skip_invalid  # then nothing at all is sent
+    if sending.stopped is None and not held and settings.event_id:
+        failed = await attach(client, settings.event_id, plan, links, files, outcomes, state)
+        linked = LINKED
+    if links is not None:
+        fill_speakers(outcomes, links, linked, failed)
     notes = list(state.naming.notes)
     if sending.created_any:
         notes.extend(await duplicates(client, settings, plan, outcomes))

@@ -17,9 +17,9 @@ from importer.errors import UsageError
 from importer.plan.status import Outcome, Status
 from importer.read.loader import CellValue, SourceRow, Table
 from importer.write import results
+from importer.write.resultcells import STATUS_COLOURS
 from importer.write.results import (
     RESULT_HEADERS,
-    STATUS_COLOURS,
     default_results_path,
     write_results,
 )

@@ -123,7 +123,7 @@ def test_reruns_send_only_the_difference_and_nothing_when_unchanged(
     assert linked(sandbox) == {"S0": [ADA.id, JOSE.id], "S1": [ALAN.id]}
     assert after["requests"].get("DELETE 200", 0) - before["requests"].get("DELETE 200", 0) == 1
     assert speaker_writes(after) - speaker_writes(before) == 2
-    assert "Speakers: 1 session to change (1 link to add, 1 to remove)." in changed.notes
+    assert "Speakers: 1 session to change (1 link to add, 1 to remove; 2 calls)." in changed.notes
     # An emptied cell unlinks that session's speakers (the column is still there).
     write_csv(tmp_path / "a.csv", rows("Ada Lovelace; José Martínez", None), HEADERS)
     emptied = import_into(sandbox, agenda)

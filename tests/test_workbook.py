@@ -18,7 +18,7 @@ from importer.errors import UsageError
 from importer.plan.status import Outcome, Status
 from importer.read.loader import Table, load_table
 from importer.settings.config import MappingOptions
-from importer.write.results import STATUS_COLOURS
+from importer.write.resultcells import STATUS_COLOURS
 from importer.write.workbook import checked_path, imported_path, write_back, write_checked
 from tests.loader_fixtures import write_raw_xlsx
 

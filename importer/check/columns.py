@@ -28,6 +28,8 @@ OWN_COLUMNS = frozenset(
         "referenceidused",
         "importstatus",
         "importmessage",
+        "speakerslinked",
+        "speakersnotfound",
     }
 )
 # Columns the results sheet writes anew: an input column of the same name is not repeated there.

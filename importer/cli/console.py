@@ -41,11 +41,19 @@ def show_plan(plan: Plan, dry_run: bool) -> None:
     creates, updates = plan.count("create"), plan.count("update")
     waves, writes = plan.wave_count, creates + updates
     verb = "would make" if dry_run else "makes"
-    sends = (
-        f"this run {verb} {_count(writes, 'write')} in {_count(waves, 'wave')} (parents first)"
-        if writes
-        else f"this run {'would send' if dry_run else 'sends'} nothing"
+    calls = plan.speaker_calls  # a session's speakers: a POST, a DELETE, or both
+    linking = (
+        f"{_count(calls, 'speaker call')} ({_count(len(plan.speakers), 'session')})"
+        if calls
+        else ""
     )
+    if writes:
+        waved = f"{_count(writes, 'write')} in {_count(waves, 'wave')} (parents first)"
+        sends = f"this run {verb} {waved}" + (f" and {linking}" if linking else "")
+    elif linking:
+        sends = f"this run {verb} {linking}"
+    else:
+        sends = f"this run {'would send' if dry_run else 'sends'} nothing"
     click.echo(
         f"Plan: {creates} to create, {updates} to update, {len(plan.unchanged)} unchanged, "
         f"{len(plan.invalid_rows)} invalid; {sends}."

@@ -28,18 +28,28 @@ class PlanView:
     full: bool = False
 
     def plan_lines(self, plan: Plan) -> list[str]:
-        """One line a create, a line a changed field of an update, in plan order."""
+        """One line a create, a line a changed field of an update, in plan order; a session's
+        speaker changes under it (or on a line of their own when nothing else changes)."""
         lines = [f"  Times in {self.timezone}."] if plan.steps else []
         for step in plan.steps:
             draft, ref = step.draft, step.draft.reference_id
             if step.action != "create":  # an update, field by field
                 lines.append(f"  {step.action} row {draft.row} ({ref}):")
                 lines.extend(f"      {self.change(c)}" for c in step.changes)
-                continue
-            where = self.span(draft.start, draft.end)
-            if draft.location_id:
-                where += f", {self.room(draft.location_id)}"
-            lines.append(f"  create row {draft.row} ({ref}): {self.cut(draft.title)} ({where})")
+            else:
+                where = self.span(draft.start, draft.end)
+                if draft.location_id:
+                    where += f", {self.room(draft.location_id)}"
+                title = self.cut(draft.title)
+                lines.append(f"  create row {draft.row} ({ref}): {title} ({where})")
+            if draft.row in plan.speakers:
+                lines.append(f"      speakers: {plan.speakers[draft.row].text()}")
+        stepped = {step.draft.row for step in plan.steps}
+        lines.extend(
+            f"  speakers of row {row} ({plan.references.get(row, '')}): {change.text()}"
+            for row, change in sorted(plan.speakers.items())
+            if row not in stepped
+        )
         return lines
 
     def change(self, change: Change) -> str:

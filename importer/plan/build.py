@@ -18,6 +18,7 @@ from importer.check.mapper import UUID_RE, Draft, Mapped, Problem
 from importer.plan.matching import Matches, match_rows
 from importer.plan.reconcile import COMPARED, FIELD_NAMES, Change, OnConflict, reconcile
 from importer.plan.remote import RemoteSession, format_utc
+from importer.plan.speakerchanges import SpeakerChange
 
 Action = Literal["create", "update"]
 Mode = Literal["sync", "create-only"]
@@ -52,6 +53,12 @@ class Plan:
     parents: Mapping[int, str | None] = field(default_factory=dict)  # unchanged row -> parent
     # In Zuddl, matched by no row: (session, True when this sheet created it earlier).
     absent: tuple[tuple[RemoteSession, bool], ...] = ()
+    # Row -> how its session's speaker links change (set once the speakers are looked up).
+    speakers: Mapping[int, SpeakerChange] = field(default_factory=dict)
+
+    @property
+    def speaker_calls(self) -> int:
+        return sum(c.calls for c in self.speakers.values())
 
     @property
     def wave_count(self) -> int:

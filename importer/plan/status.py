@@ -26,3 +26,7 @@ class Outcome:
     http_status: int | None = None
     message: str = ""
     reference_id: str | None = None
+    # The speakers column's entries: those linked to the event's speakers (their names in
+    # Zuddl, the sheet's order) and those the event has no speaker for (as the sheet wrote them).
+    speakers_linked: tuple[str, ...] = ()
+    speakers_not_found: tuple[str, ...] = ()

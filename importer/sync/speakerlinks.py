@@ -3,29 +3,32 @@
 A speakers column names people; Zuddl links them by the IDs of its own speakers, which only the
 (undocumented) speakers list gives. So: names are resolved before planning (an unknown speaker
 is a warning on its cell, never a reason to hold the row), and after the sessions are sent each
-one gets the difference between the sheet's speakers and Zuddl's: at most one DELETE and one
-POST per session that changed, none for one that did not.
+one gets the difference between the sheet's speakers and Zuddl's: one call per session that
+changed (two when links both go and come, or change places: see ``plan.speakerchanges``), none
+for one that did not.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from importer.check.columns import ColumnMap
 from importer.check.drafts import Mapped, Problem, Severity
-from importer.check.speakers import EventSpeaker, Roster, event_speakers
+from importer.check.speakers import EventSpeaker, Roster, event_speakers, name_key
 from importer.plan.build import Plan
 from importer.plan.remote import RemoteSession
+from importer.plan.speakerchanges import SpeakerChange, speaker_change, speaker_name
 from importer.plan.status import Outcome, Status
 
 if TYPE_CHECKING:  # only for annotations: reading cells never loads the HTTP client
     from importer.sync.client import ZuddlClient
 
 NO_LIST = "Speakers not linked: the API has no speakers list."
-_LINKED = (Status.CREATED, Status.UPDATED, Status.UNCHANGED)
+LINKED = (Status.CREATED, Status.UPDATED, Status.UNCHANGED)
 
 
 @dataclass
@@ -35,6 +38,11 @@ class SpeakerLinks:
     roster: Roster | None  # None: the event's speakers cannot be listed
     wanted: dict[int, tuple[EventSpeaker, ...]] = field(default_factory=dict)
     unknown: dict[str, list[int]] = field(default_factory=dict)  # name -> rows
+    missing: dict[int, tuple[str, ...]] = field(default_factory=dict)  # row -> names not found
+
+    def known(self) -> dict[str, EventSpeaker]:
+        """The event's speakers by ID: a removed link is named, not shown as an ID."""
+        return {s.id: s for s in self.roster.speakers} if self.roster is not None else {}
 
     def notes(self) -> list[str]:
         if self.roster is None:
@@ -56,10 +64,14 @@ async def read_roster(client: ZuddlClient, event_id: str) -> Roster | None:
 
 
 def resolve_speakers(
-    mapped: Mapped, roster: Roster | None, unknown: Severity = "warning"
+    mapped: Mapped,
+    roster: Roster | None,
+    unknown: Severity = "warning",
+    cells: Mapping[int, Sequence[object]] | None = None,
 ) -> tuple[Mapped, SpeakerLinks]:
     """The rows' speakers looked up; an unknown one is a warning on its cell (or, when asked
-    with ``unknown_speakers = "error"``, an error that holds the row)."""
+    with ``unknown_speakers = "error"``, an error that holds the row). ``cells``: each row's
+    values, to name the speakers column that holds the name when there are several."""
     links = SpeakerLinks(roster)
     problems: list[Problem] = []
     cols = mapped.columns
@@ -69,6 +81,7 @@ def resolve_speakers(
         if roster is None:
             if draft.speakers:
                 links.wanted[draft.row] = ()
+                links.missing[draft.row] = draft.speakers
             continue
         found: list[EventSpeaker] = []
         for entry in draft.speakers:
@@ -78,16 +91,18 @@ def resolve_speakers(
                     found.append(match.speaker)
                 continue
             links.unknown.setdefault(entry, []).append(draft.row)
+            links.missing[draft.row] = (*links.missing.get(draft.row, ()), entry)
             hint = f" {match.hint}" if match.hint else ""
+            header, cell = _column_of(cols, (cells or {}).get(draft.row, ()), entry, draft.row)
             problems.append(
                 Problem(
                     draft.row,
-                    cols.header("speakers"),
+                    header,
                     entry,
                     f'"{entry}" is not a speaker of this event, so it is not linked.{hint} '
                     "Add the speaker in Zuddl, then run again.",
                     unknown,
-                    cols.cell("speakers", draft.row),
+                    cell,
                 )
             )
         links.wanted[draft.row] = tuple(found)
@@ -104,36 +119,35 @@ def resolve_speakers(
     return mapped, links
 
 
-@dataclass(frozen=True)
-class SpeakerChange:
-    row: int
-    add: tuple[EventSpeaker, ...]  # posted in this order, speakerOrder from the sheet
-    orders: tuple[int, ...]
-    remove: tuple[str, ...]  # speaker IDs
-
-
-def speaker_change(
-    row: int, wanted: Sequence[EventSpeaker], current: Sequence[str]
-) -> SpeakerChange:
-    """What turns Zuddl's speakers (``current``) into the sheet's, in the sheet's order."""
-    ids = [s.id for s in wanted]
-    remove = tuple(c for c in current if c not in ids)
-    kept = [c for c in current if c in ids]
-    start = len(kept) if kept == ids[: len(kept)] else 0  # out of order: all posted again
-    return SpeakerChange(row, tuple(wanted[start:]), tuple(range(start + 1, len(ids) + 1)), remove)
+def _column_of(
+    cols: ColumnMap, values: Sequence[object], entry: str, row: int
+) -> tuple[str, str | None]:
+    """The speakers column (header, cell) whose cell names ``entry``; else the first one."""
+    words = set(name_key(entry).split())
+    for i in cols.all_of("speakers"):
+        value = values[i] if i < len(values) else None
+        if isinstance(value, str) and words <= set(name_key(value).split()):
+            return cols.headers[i], f"{cols.letters[i]}{row}" if cols.letters else None
+    return cols.header("speakers"), cols.cell("speakers", row)
 
 
 def planned_changes(
     links: SpeakerLinks, plan: Plan, remote: Sequence[RemoteSession]
 ) -> dict[int, SpeakerChange]:
-    """Before sending: the speaker changes each row will make (a created session has none)."""
+    """Before sending: the speaker changes each row will make (a session to create has no
+    speakers yet; a row held back makes none)."""
+    if links.roster is None:
+        return {}
     current = {s.id.lower(): s.speakers for s in remote}
     session_of = sessions_of(plan)
+    known = links.known()
     result = {}
     for row, wanted in links.wanted.items():
+        if row in plan.invalid_rows or row in plan.skipped:
+            continue
         sid = session_of.get(row)
-        change = speaker_change(row, wanted, current.get(sid.lower(), ()) if sid else ())
-        if change.add or change.remove:
+        change = speaker_change(row, wanted, current.get(sid.lower(), ()) if sid else (), known)
+        if change.calls:
             result[row] = change
     return result
 
@@ -148,12 +162,16 @@ def sessions_of(plan: Plan) -> dict[int, str]:
 def plan_note(changes: Mapping[int, SpeakerChange]) -> list[str]:
     if not changes:
         return []
-    added = sum(len(c.add) for c in changes.values())
-    removed = sum(len(c.remove) for c in changes.values())
+    added = sum(len(c.new) for c in changes.values())
+    removed = sum(len(c.dropped) for c in changes.values())
+    moved = sum(1 for c in changes.values() if c.reordered)
+    calls = sum(c.calls for c in changes.values())
     count = len(changes)
+    order = f", {moved} in a new order" if moved else ""
     return [
         f"Speakers: {count} session{'s' if count != 1 else ''} to change ({added} "
-        f"link{'s' if added != 1 else ''} to add, {removed} to remove)."
+        f"link{'s' if added != 1 else ''} to add, {removed} to remove{order}; "
+        f"{calls} call{'s' if calls != 1 else ''})."
     ]
 
 
@@ -161,40 +179,59 @@ async def link_speakers(
     client: ZuddlClient,
     event_id: str,
     links: SpeakerLinks,
+    changes: Mapping[int, SpeakerChange],
     outcomes: dict[int, Outcome],
-    remote: Sequence[RemoteSession],
-) -> None:
-    """After sending: each session's speakers made the sheet's; each row's outcome says so."""
+) -> frozenset[int]:
+    """After sending: the plan's speaker changes made on the sessions that were sent; each
+    row's outcome says so. Returns the rows whose change was refused."""
     if links.roster is None:
         for row in links.wanted:
             _say(outcomes, row, NO_LIST)
-        return
-    current = {s.id.lower(): s.speakers for s in remote}
+        return frozenset()
     gate = asyncio.Semaphore(4)
+    failures: set[int] = set()
 
-    async def one(row: int, wanted: tuple[EventSpeaker, ...]) -> None:
-        outcome = outcomes.get(row)
-        if outcome is None or outcome.status not in _LINKED or outcome.session_id is None:
+    async def one(change: SpeakerChange) -> None:
+        outcome = outcomes.get(change.row)
+        if outcome is None or outcome.status not in LINKED or outcome.session_id is None:
             return
-        sid = outcome.session_id.lower()
-        change = speaker_change(
-            row, wanted, () if outcome.status == Status.CREATED else current.get(sid, ())
-        )
         async with gate:
             failed = await _send(client, event_id, outcome.session_id, change)
         if failed:
-            _say(outcomes, row, f"Speakers not linked: {failed}.")
-        elif change.add or change.remove:
-            _say(outcomes, row, _changed_text(change))
+            failures.add(change.row)
+            _say(outcomes, change.row, f"Speakers not linked: {failed}.")
+        else:
+            _say(outcomes, change.row, _changed_text(change))
 
-    await asyncio.gather(*(one(row, wanted) for row, wanted in links.wanted.items()))
+    await asyncio.gather(*(one(change) for change in changes.values()))
+    return frozenset(failures)
+
+
+def fill_speakers(
+    outcomes: dict[int, Outcome],
+    links: SpeakerLinks,
+    linked: Collection[Status],
+    failed: Collection[int] = (),
+) -> None:
+    """The results' "Speakers linked" and "Speakers not found" of every row: linked only for
+    rows whose session has (or, in a dry run, would have) the sheet's speakers."""
+    for row, outcome in outcomes.items():
+        wanted = links.wanted.get(row, ())
+        shown = outcome.status in linked and row not in failed
+        names = tuple(speaker_name(s) for s in wanted) if shown else ()
+        missing = links.missing.get(row, ())
+        if names or missing:
+            outcomes[row] = dataclasses.replace(
+                outcome, speakers_linked=names, speakers_not_found=missing
+            )
 
 
 async def _send(
     client: ZuddlClient, event_id: str, session_id: str, change: SpeakerChange
 ) -> str | None:
+    """The links that go, then those that come: the contract has no call that does both."""
     if change.remove:
-        items: list[dict[str, Any]] = [{"speakerId": i} for i in change.remove]
+        items: list[dict[str, Any]] = [{"speakerId": s.id} for s in change.remove]
         failed = await client.change_speakers(event_id, session_id, items, add=False)
         if failed:
             return failed
@@ -209,14 +246,13 @@ async def _send(
 
 def _changed_text(change: SpeakerChange) -> str:
     parts = []
-    if change.add:
-        parts.append(
-            "Speakers linked: " + ", ".join(s.name or s.email or s.id for s in change.add) + "."
-        )
-    if change.remove:
-        parts.append(
-            f"{len(change.remove)} speaker link{'s' if len(change.remove) != 1 else ''} removed."
-        )
+    if change.new:
+        parts.append("Speakers linked: " + ", ".join(speaker_name(s) for s in change.new) + ".")
+    if change.dropped:
+        count = len(change.dropped)
+        parts.append(f"{count} speaker link{'s' if count != 1 else ''} removed.")
+    if change.reordered:
+        parts.append("Speakers put in the sheet's order.")
     return " ".join(parts)
 
 

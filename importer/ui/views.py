@@ -7,7 +7,7 @@ The check table, the plan's counts and diffs and the timeline's slots are read s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
@@ -77,6 +77,9 @@ class CheckView:
     bad_rows: int
     notes: tuple[str, ...]
     more_problems: int = 0  # not listed on the page
+    # Row -> (the event's speakers its names were found as, the names not found); empty when
+    # the sheet has no speakers column or the event's speakers were not looked up.
+    speakers: Mapping[int, tuple[str, str]] = field(default_factory=dict)
 
 
 DATE_ORDERS = (
@@ -143,7 +146,18 @@ def check_view(report: ImportReport) -> CheckView:
         len(bad_rows),
         tuple(page_words(note) for note in report.notes),
         len(problems) - len(shown),
+        _speakers_found(report),
     )
+
+
+def _speakers_found(report: ImportReport) -> dict[int, tuple[str, str]]:
+    """Each row's speakers as the check found them (the results' two speakers columns)."""
+    outcomes = report.outcomes.values()
+    if not any(o.speakers_linked or o.speakers_not_found for o in outcomes):
+        return {}
+    return {
+        o.row: (", ".join(o.speakers_linked), ", ".join(o.speakers_not_found)) for o in outcomes
+    }
 
 
 def _shown(number: int, problem: Problem) -> ShownProblem:
@@ -178,6 +192,9 @@ class PlanView:
     overlaps: int
     drawn: bool = True  # False: too many sessions for a picture
     lanes: str = "location"  # what the lanes are: "location", or "track" when none has one
+    speakers: tuple[ShownStep, ...] = ()  # sessions whose speaker links change (one change)
+    speaker_calls: int = 0
+    speakers_only: int = 0  # of those, sessions with nothing else to send
 
 
 def plan_view(report: ImportReport) -> PlanView:
@@ -215,7 +232,21 @@ def plan_view(report: ImportReport) -> PlanView:
         sum(len(d.overlaps) for d in days),
         drawn,
         lanes,
+        *_speaker_steps(report),
     )
+
+
+def _speaker_steps(report: ImportReport) -> tuple[tuple[ShownStep, ...], int, int]:
+    """The sessions whose speakers change (the text the command line prints), their calls,
+    and how many of them change nothing else."""
+    plan = report.plan
+    titles = {d.row: d.title for d in report.mapped.drafts}
+    shown = tuple(
+        ShownStep(row, plan.references.get(row, ""), titles.get(row, ""), (change.text(),))
+        for row, change in sorted(plan.speakers.items())
+    )
+    stepped = {s.draft.row for s in plan.steps}
+    return shown, plan.speaker_calls, sum(1 for row in plan.speakers if row not in stepped)
 
 
 def change_text(change: Change, zone: ZoneInfo, rooms: Mapping[str, str]) -> str:

@@ -11,18 +11,12 @@ import contextlib
 import csv
 import datetime
 import io
-import math
-import secrets
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -30,14 +24,9 @@ from importer.check.columns import RESULT_COLUMNS, normalise_header
 from importer.errors import UsageError
 from importer.plan.status import Outcome, Status
 from importer.read.table import CellValue, Table
-from importer.write.xlsxrows import (
-    FORMULA_PREFIXES,
-    Styles,
-    column_letters,
-    row_cells,
-    splice_rows,
-    status_cell,
-)
+from importer.write.atomic import atomically
+from importer.write.resultcells import CellMaker, looks_like_formula
+from importer.write.xlsxrows import Styles, column_letters, row_cells, splice_rows, status_cell
 
 RESULT_HEADERS = (
     "Row",
@@ -48,21 +37,12 @@ RESULT_HEADERS = (
     "Reference ID Used",
     "HTTP Status",
 )
-# Excel's own "Good"/"Bad"/"Neutral" palette and its light blues: readable when printed in grey.
-STATUS_COLOURS = {
-    Status.CREATED: ("C6EFCE", "006100"),
-    Status.UPDATED: ("BDD7EE", "1F3864"),
-    Status.UNCHANGED: ("E7E6E6", "3A3838"),
-    Status.FAILED: ("FFC7CE", "9C0006"),
-    Status.INVALID: ("F8CBAD", "833C0B"),
-    Status.SKIPPED: ("FFEB9C", "7F6000"),
-    Status.PLANNED: ("DDEBF7", "1F4E78"),
-}
+# Only when the sheet has a speakers column (and the event's speakers were looked up).
+SPEAKER_HEADERS = ("Speakers linked", "Speakers not found")
 MESSAGE_COLUMN = RESULT_HEADERS.index("Message")
 WIDTH_SAMPLE_ROWS = 200
 MIN_WIDTH, MAX_WIDTH, MAX_MESSAGE_WIDTH = 8, 50, 80
 Rows = list[tuple[Outcome, tuple[CellValue, ...]]]
-XLSX_DATETIME, XLSX_DATE, XLSX_TIME = XLSX_FORMATS = ("yyyy-mm-dd hh:mm", "yyyy-mm-dd", "hh:mm")
 
 
 @dataclass(frozen=True)
@@ -116,19 +96,17 @@ def write_results(
     *,
     now: datetime.datetime | None = None,
     absent: Sequence[Absent] = (),
+    speakers: bool | None = None,
 ) -> Path:
-    """Write one results row per table row, atomically: CSV if ``path`` ends in .csv, else xlsx."""
+    """Write one results row per table row, atomically: CSV if ``path`` ends in .csv, else xlsx.
+    ``speakers``: whether to add the speakers' two columns (None: when a row has speakers)."""
     missing = [row.number for row in table.rows if row.number not in outcomes]
     if missing:
         shown = ", ".join(str(number) for number in missing[:10])
         raise ValueError(f"no outcome for {len(missing)} row(s) of the table: {shown}")
-    # A written-back workbook imported again carries our columns: show this run's, once.
-    keep = [i for i, h in enumerate(table.headers) if normalise_header(h) not in RESULT_COLUMNS]
-    headers = (*RESULT_HEADERS, *(table.headers[i] for i in keep))
-    if len(keep) == len(table.headers):  # the usual case: no copying 50,000 rows
-        rows = [(outcomes[row.number], row.values) for row in table.rows]
-    else:
-        rows = [(outcomes[row.number], tuple(row.values[i] for i in keep)) for row in table.rows]
+    if speakers is None:
+        speakers = any(o.speakers_linked or o.speakers_not_found for o in outcomes.values())
+    headers, rows = _headers_and_rows(table, outcomes, speakers)
     extra = _absent_rows(absent)
     if path.suffix.lower() == ".csv":
         atomically(path, lambda temp: _write_csv(temp, headers, rows))
@@ -141,50 +119,34 @@ def write_results(
     return path
 
 
-def atomically(
-    path: Path,
-    write: Callable[[Path], None],
-    *,
-    what: str = "the results",
-    option: str | None = "--results",
-) -> None:
-    # The temporary file sits in the target's folder so the replace is a rename on one file
-    # system: readers see either the old results or the complete new ones, never a torso.
-    temp: Path | None = None
-    try:
-        name = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        # Not mkstemp: its 0600 mode would survive the rename and hide the file from colleagues.
-        name.touch(exist_ok=False)
-        temp = name
-        write(temp)
-        temp.replace(path)
-        temp = None
-    except OSError as exc:
-        raise UsageError(_write_failure(path, exc, what, option)) from exc
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-
-
-def _write_failure(
-    path: Path, exc: OSError, what: str = "the results", option: str | None = "--results"
-) -> str:
-    other = f"another path with {option}" if option else "another path"
-    if isinstance(exc, IsADirectoryError) or path.is_dir():
-        name = f"a file name with {option}" if option else "a file name"
-        problem, advice = "it is a folder", f"Choose {name}."
-    elif isinstance(exc, PermissionError):
-        # Also what Windows says when the file is open in Excel, by far the usual cause.
-        problem = "permission denied"
-        advice = f"Close the file if it is open in Excel, or choose {other}."
-    elif isinstance(exc, FileNotFoundError):
-        problem = f'the folder "{path.parent}" does not exist'
-        advice = f"Create it, or choose {other}."
-    else:
-        reason = (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
-        problem, advice = reason[:1].lower() + reason[1:], f"Choose {other}."
-    return f'Cannot write {what} to "{path}": {problem}. {advice}'
+def _headers_and_rows(
+    table: Table, outcomes: Mapping[int, Outcome], speakers: bool
+) -> tuple[tuple[str, ...], Rows]:
+    """Our columns (the speakers' two when asked), then the sheet's."""
+    # A written-back workbook imported again carries our columns: show this run's, once.
+    keep = [i for i, h in enumerate(table.headers) if normalise_header(h) not in RESULT_COLUMNS]
+    headers = (
+        *RESULT_HEADERS,
+        *(SPEAKER_HEADERS if speakers else ()),
+        *(table.headers[i] for i in keep),
+    )
+    if speakers:
+        return headers, [
+            (
+                outcome := outcomes[row.number],
+                (
+                    ", ".join(outcome.speakers_linked) or None,
+                    ", ".join(outcome.speakers_not_found) or None,
+                    *(row.values[i] for i in keep),
+                ),
+            )
+            for row in table.rows
+        ]
+    if len(keep) == len(table.headers):  # the usual case: no copying 50,000 rows
+        return headers, [(outcomes[row.number], row.values) for row in table.rows]
+    return headers, [
+        (outcomes[row.number], tuple(row.values[i] for i in keep)) for row in table.rows
+    ]
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -246,7 +208,7 @@ def _write_xlsx(
     # written directly (importer/write/xlsxrows.py), which is several times faster for big sheets.
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Results")
-    cells = _CellMaker(sheet)
+    cells = CellMaker(sheet)
     _set_widths(sheet, headers, rows)
     sheet.freeze_panes = "A2"
     last = f"{get_column_letter(len(headers))}{len(rows) + 1}"
@@ -280,7 +242,7 @@ def _rows_xml(
 
 def _write_summary(
     sheet: WriteOnlyWorksheet,
-    cells: _CellMaker,
+    cells: CellMaker,
     table: Table,
     rows: Rows,
     written: datetime.datetime,
@@ -312,100 +274,6 @@ def _result_values(outcome: Outcome) -> tuple[CellValue, ...]:
         outcome.reference_id,
         outcome.http_status,
     )
-
-
-class _CellMaker:
-    """Builds the cells openpyxl would guess wrong.
-
-    Styles are built once and shared: styling each cell afresh costs more than writing it.
-    """
-
-    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
-        self.sheet = sheet
-        # quotePrefix is what Excel itself records for text typed as '=1: the cell shows the
-        # text exactly, and it stays text even if someone edits it and presses Enter.
-        self.plain = {False: self._style(), True: self._style(quotePrefix=True)}
-        self.bold = {
-            quoted: self._style(font=Font(bold=True), quotePrefix=quoted)
-            for quoted in (False, True)
-        }
-        self.formats = {fmt: self._style(number_format=fmt) for fmt in XLSX_FORMATS}
-        self.statuses = {
-            status: self._style(fill=PatternFill("solid", fgColor=fill), font=Font(color=text))
-            for status, (fill, text) in STATUS_COLOURS.items()
-        }
-
-    def _style(self, **attributes: object) -> StyleArray:
-        prototype = WriteOnlyCell(self.sheet)
-        for name, value in attributes.items():
-            setattr(prototype, name, value)
-        style: StyleArray = prototype._style  # type: ignore[attr-defined]  # not in the stubs
-        return style
-
-    def style_ids(self, book: Workbook) -> tuple[Styles, dict[Status, int]]:
-        """The numbers the workbook's stylesheet gives these styles, for rows written as XML."""
-        registry = book._cell_styles  # type: ignore[attr-defined]  # not in the stubs
-        formats = {fmt: registry.add(style) for fmt, style in self.formats.items()}
-        styles = Styles(
-            registry.add(self.plain[False] or StyleArray()),  # a cell with no style set
-            registry.add(self.plain[True]),
-            formats,
-            XLSX_DATETIME,
-            XLSX_DATE,
-            XLSX_TIME,
-        )
-        return styles, {status: registry.add(style) for status, style in self.statuses.items()}
-
-    def header(self, text: str) -> Cell:
-        return self.text(text, self.bold[looks_like_formula(text)])
-
-    def status(self, status: Status) -> Cell:
-        return self.text(status.value, self.statuses[status])
-
-    def text(self, text: str, style: StyleArray | None = None) -> Cell:
-        if style is None:
-            style = self.plain[looks_like_formula(text)]
-        cell = Cell(self.sheet, 1, 1, _clean(text), style)
-        # openpyxl would store "=..." as a formula and "#N/A" as an error: force plain text.
-        cell.data_type = "s"
-        return cell
-
-    def value(self, value: CellValue) -> CellValue | Cell:
-        match value:
-            case str() if looks_like_formula(value) or _clean(value) in ERROR_CODES:
-                return self.text(value)
-            case str():
-                return _clean(value)
-            case float() if not math.isfinite(value):
-                # Excel has no NaN or infinity; the file would be "repaired" on opening.
-                return self.text(str(value))
-            case datetime.datetime() | datetime.time() if value.tzinfo is not None:
-                # Excel cannot hold a time zone; text keeps the offset instead of hiding it.
-                return self.text(value.isoformat())
-            case datetime.datetime():
-                return Cell(self.sheet, 1, 1, value, self.formats[XLSX_DATETIME])
-            case datetime.date():
-                return Cell(self.sheet, 1, 1, value, self.formats[XLSX_DATE])
-            case datetime.time():
-                return Cell(self.sheet, 1, 1, value, self.formats[XLSX_TIME])
-            case datetime.timedelta():
-                return self.text(str(value))
-            case _:
-                return value
-
-
-def _clean(text: str) -> str:
-    # Control characters (other than tab and line breaks) make the xlsx unreadable to Excel.
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
-def looks_like_formula(text: str) -> bool:
-    """Whether a spreadsheet would run ``text`` as a formula once it is written.
-
-    Judged on the text as written: the control characters dropped on the way would otherwise
-    hide a formula ("\x01=HYPERLINK(...)" is written as "=HYPERLINK(...)").
-    """
-    return _clean(text).startswith(FORMULA_PREFIXES)
 
 
 def _set_widths(sheet: WriteOnlyWorksheet, headers: tuple[str, ...], rows: Rows) -> None:

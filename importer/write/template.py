@@ -26,7 +26,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from importer.fields import BY_NAME, TEMPLATE_COLUMNS, TemplateColumn
 from importer.read.table import CellValue
-from importer.write.results import atomically
+from importer.write.atomic import atomically
 
 TEMPLATE_NAME = "agenda-template"
 INSTRUCTIONS, AGENDA = "Instructions", "Agenda"

@@ -31,13 +31,13 @@ from importer.check.columns import normalise_header
 from importer.check.mapper import Problem
 from importer.plan.status import Outcome, Status
 from importer.read.table import CellValue, Table
-from importer.write.results import (
+from importer.write.atomic import atomically
+from importer.write.resultcells import (
     STATUS_COLOURS,
     XLSX_DATE,
     XLSX_DATETIME,
     XLSX_TIME,
-    _clean,
-    atomically,
+    clean,
     looks_like_formula,
 )
 
@@ -197,7 +197,7 @@ def _put_text(cell: Cell, text: str | None) -> None:
     if not text:
         cell.value = None
         return
-    cell.value = _clean(text)
+    cell.value = clean(text)
     risky = looks_like_formula(text) or cell.value in ERROR_CODES
     if risky:
         cell.data_type = "s"
