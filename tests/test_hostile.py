@@ -35,7 +35,8 @@ import openpyxl
 import pytest
 
 from importer.check.columns import is_known_header
-from importer.check.mapper import NUL_MESSAGE, SCRIPT_WARNING, map_rows
+from importer.check.mapper import map_rows
+from importer.check.rowtext import NUL_MESSAGE, SCRIPT_WARNING
 from importer.cli.console import JsonLines, TextLines
 from importer.errors import ApiError, ImporterError, InputFileError
 from importer.read.limits import CHUNK, MB, Limits

@@ -14,6 +14,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -302,8 +303,49 @@ def _build_table(
     headerless: bool = False,  # no row of column names: every row is data
 ) -> Table:
     where = f'{path.name}, sheet "{sheet}"' if sheet is not None else path.name
-    is_filled = [any(value is not None for value in row) for row in grid]
-    filled = [index for index, flag in enumerate(is_filled) if flag]
+    filled = [index for index, row in enumerate(grid) if any(v is not None for v in row)]
+    header = _header_row(path, where, grid, filled, header_score, headerless)
+    if sum(1 for index in filled if index > header) > limits.max_rows:
+        raise too_many_rows(where, limits)
+    names = (
+        [_header_text(value) for value in grid[header]]
+        if header >= 0
+        else [""] * max(len(row) for row in grid)
+    )
+    width = len(names)
+    shape = _data_rows(grid, header, filled, width)
+    notes += _shape_notes(where, shape, filled, header, width, delimiter)
+    # Unnamed columns with nothing in them are layout (margins, spacer columns), not data.
+    data = shape.data
+    keep = [c for c in range(width) if names[c] or any(row[c] is not None for _, row in data)]
+    everything = len(keep) == width
+    return Table(
+        path=path,
+        sheet=sheet,
+        sheet_names=sheet_names,
+        header_row=header + 1,
+        headers=tuple(names[c] or f"Column {column_letter(c)}" for c in keep),
+        columns=tuple(column_letter(c) for c in keep),
+        rows=tuple(
+            SourceRow(number, tuple(row) if everything else tuple(row[c] for c in keep))
+            for number, row in data
+        ),
+        notes=tuple(notes),
+        encoding=encoding,
+        delimiter=delimiter,
+        above=tuple(SourceRow(i + 1, tuple(grid[i])) for i in filled if i < header),
+    )
+
+
+def _header_row(
+    path: Path,
+    where: str,
+    grid: list[list[CellValue]],
+    filled: list[int],
+    header_score: Callable[[str], bool] | None,
+    headerless: bool,
+) -> int:
+    """The index of the header row (-1 for a sheet without one); refuses an empty grid."""
     if not filled:
         raise InputFileError(
             f"{path.name} is empty: none of its cells are filled in. Check that you chose the "
@@ -317,33 +359,51 @@ def _build_table(
             'filled-in cells that are all text (such as "Title" and "Start time"). Add one row '
             "with the column names, one per cell, directly above the sessions, then try again."
         )
-    if sum(1 for index in filled if index > header) > limits.max_rows:
-        raise too_many_rows(where, limits)
-    names = (
-        [_header_text(value) for value in grid[header]]
-        if header >= 0
-        else [""] * max(len(row) for row in grid)
-    )
-    width = len(names)
-    blank: list[int] = []
-    short: list[int] = []
-    long: list[int] = []
-    widths: set[int] = set()  # cell counts of the long rows, to explain them
-    data: list[tuple[int, list[CellValue]]] = []
+    return header
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The rows below the header, cut to its width, and the row numbers worth a note."""
+
+    data: list[tuple[int, list[CellValue]]]
+    blank: list[int]
+    short: list[int]
+    long: list[int]
+    widths: set[int]  # cell counts of the long rows, to explain them
+
+
+def _data_rows(grid: list[list[CellValue]], header: int, filled: list[int], width: int) -> _Shape:
+    shape = _Shape([], [], [], [], set())
+    filled_set = set(filled)
     for index in range(header + 1, filled[-1] + 1):
         row = grid[index]
-        if not is_filled[index]:
-            blank.append(index + 1)
+        if index not in filled_set:
+            shape.blank.append(index + 1)
             continue
         if len(row) != width:  # only text files have ragged rows
             if any(value is not None for value in row[width:]):
-                long.append(index + 1)
-                widths.add(len(row))
+                shape.long.append(index + 1)
+                shape.widths.add(len(row))
             elif len(row) < width:
-                short.append(index + 1)
+                shape.short.append(index + 1)
             row = row[:width] + [None] * (width - len(row))
-        data.append((index + 1, row))
+        shape.data.append((index + 1, row))
+    return shape
+
+
+def _shape_notes(
+    where: str, shape: _Shape, filled: list[int], header: int, width: int, delimiter: str | None
+) -> list[str]:
+    """One note per kind of row that was skipped, cut or padded, naming the rows."""
     last_column, header_row = column_letter(width - 1), header + 1
+    long_text = (
+        f"{{rows}} {{has}} filled-in cells to the right of the last column ({last_column}); "
+        "they were ignored. To import them, add a column name above them in the header row "
+        f"(row {header_row})."
+        if delimiter is None
+        else _ragged_text(sorted(shape.widths), width, delimiter, last_column, header_row)
+    )
     templates = (
         (
             [index + 1 for index in filled if index < header],
@@ -351,37 +411,11 @@ def _build_table(
             "it {was} not imported.",
         ),
         (
-            short,
+            shape.short,
             "{rows} {has} fewer cells than the header row; the missing cells at the end were "
             "left empty.",
         ),
-        (
-            long,
-            f"{{rows}} {{has}} filled-in cells to the right of the last column ({last_column}); "
-            "they were ignored. To import them, add a column name above them in the header row "
-            f"(row {header_row}).",
-        )
-        if delimiter is None
-        else (long, _ragged_text(sorted(widths), width, delimiter, last_column, header_row)),
-        (blank, "{count} blank row{s} inside the table {was} skipped ({rows})."),
+        (shape.long, long_text),
+        (shape.blank, "{count} blank row{s} inside the table {was} skipped ({rows})."),
     )
-    notes += [_rows_note(where, numbers, text) for numbers, text in templates if numbers]
-    # Unnamed columns with nothing in them are layout (margins, spacer columns), not data.
-    keep = [c for c in range(width) if names[c] or any(row[c] is not None for _, row in data)]
-    everything = len(keep) == width
-    return Table(
-        path=path,
-        sheet=sheet,
-        sheet_names=sheet_names,
-        header_row=header_row,
-        headers=tuple(names[c] or f"Column {column_letter(c)}" for c in keep),
-        columns=tuple(column_letter(c) for c in keep),
-        rows=tuple(
-            SourceRow(number, tuple(row) if everything else tuple(row[c] for c in keep))
-            for number, row in data
-        ),
-        notes=tuple(notes),
-        encoding=encoding,
-        delimiter=delimiter,
-        above=tuple(SourceRow(i + 1, tuple(grid[i])) for i in filled if i < header),
-    )
+    return [_rows_note(where, numbers, text) for numbers, text in templates if numbers]
