@@ -26,7 +26,7 @@ from importer.read.agenda import RESHAPED, read_agenda, reshaped
 from importer.read.download import AgendaSource, fetch_agenda
 from importer.read.table import Table
 from importer.settings.config import Secret, Settings
-from importer.sync.client import RetryPolicy, ZuddlClient
+from importer.sync.client import ZuddlClient
 from importer.sync.dispatch import Progress, Verification
 from importer.sync.event import EventState, journal_notes, read_event, wait_for_killed_creates
 from importer.sync.journal import (
@@ -47,6 +47,7 @@ from importer.sync.speakerlinks import (
     resolve_speakers,
     sessions_of,
 )
+from importer.sync.transport import RetryPolicy
 from importer.write.results import Absent, check_results_path, write_results
 
 log = logging.getLogger("zuddl_import")

@@ -30,7 +30,8 @@ from importer.read.loader import Table, list_sheets
 from importer.run import ImportReport, ImportRequest, run_import
 from importer.settings.config import FIELDS, DateOrder, MappingOptions, Secret, Settings
 from importer.sync.answers import check_base_url
-from importer.sync.client import RetryPolicy, ZuddlClient
+from importer.sync.client import ZuddlClient
+from importer.sync.transport import RetryPolicy
 from importer.ui.memory import recall, remember
 from importer.write.results import default_results_path
 from importer.write.template import write_template
