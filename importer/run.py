@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from importer.check.mapper import UUID_RE, Mapped, map_rows
+from importer.check.drafts import UUID_RE, Mapped
+from importer.check.mapper import map_rows
 from importer.check.sessionfiles import add_files, files_note
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.plan.build import Plan, build_plan, held_fields

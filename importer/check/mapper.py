@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-__all__ = ["MAX_TITLE", "UUID_RE", "Draft", "Mapped", "Problem", "Severity", "map_rows"]
-
 import difflib
 import gc
 from collections.abc import Iterator, Mapping
@@ -16,7 +14,7 @@ from pydantic import ValidationError
 
 from importer.check.cells import CellError, infer_date_order, parse_whole_number
 from importer.check.columns import ColumnMap, match_columns
-from importer.check.drafts import MAX_TITLE, UUID_RE, Draft, Mapped, Problem, Severity
+from importer.check.drafts import UUID_RE, Draft, Mapped, Problem
 from importer.check.eventdays import counts_days, first_day_number
 from importer.check.phrases import rows_phrase
 from importer.check.rowtext import (

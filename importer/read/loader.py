@@ -6,8 +6,6 @@ file and says how to fix it; the mapper downstream only ever sees clean Python v
 
 from __future__ import annotations
 
-__all__ = ["CellValue", "SourceRow", "Table", "column_letter", "list_sheets", "load_table"]
-
 import datetime as dt
 import math
 import re

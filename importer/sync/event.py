@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from importer.check.columns import match_columns
-from importer.check.mapper import UUID_RE
+from importer.check.drafts import UUID_RE
 from importer.check.zones import event_zone
 from importer.errors import ApiError
 from importer.plan.build import Plan

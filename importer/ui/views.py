@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from importer.check.cells import show
 from importer.check.columns import FIELD_LABELS
-from importer.check.mapper import Problem
+from importer.check.drafts import Problem
 from importer.plan.reconcile import FIELD_NAMES, Change
 from importer.read.table import Table
 from importer.run import ImportReport

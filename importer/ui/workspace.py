@@ -19,14 +19,15 @@ from datetime import date
 from pathlib import Path
 
 from importer.check.columns import match_columns
-from importer.check.mapper import UUID_RE
+from importer.check.drafts import UUID_RE
 from importer.errors import ImporterError, UsageError
 from importer.plan.build import Plan
 from importer.plan.status import Outcome
 from importer.read.agenda import read_agenda as load_agenda
 from importer.read.filetype import TEXT_SUFFIXES
 from importer.read.limits import DEFAULT_LIMITS
-from importer.read.loader import Table, list_sheets
+from importer.read.loader import list_sheets
+from importer.read.table import Table
 from importer.run import ImportReport, ImportRequest, run_import
 from importer.settings.config import FIELDS, DateOrder, MappingOptions, Secret, Settings
 from importer.sync.answers import check_base_url
