@@ -11,10 +11,11 @@ import html
 import re
 import unicodedata
 
-from importer.check.cells import Cell, show
+from importer.check.cells import show
 from importer.check.drafts import MAX_TITLE, Problem
 from importer.check.rowview import RowView
 from importer.read.excelerrors import ExcelError
+from importer.read.table import CellValue
 from importer.settings.config import MappingOptions
 
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
@@ -38,7 +39,7 @@ SCRIPT_WARNING = (
 )
 
 
-def clean_text(value: Cell) -> str | None:
+def clean_text(value: CellValue) -> str | None:
     if value is None:
         return None
     text = unicodedata.normalize("NFC", show(value) if not isinstance(value, str) else value)

@@ -29,7 +29,8 @@ from importer.read.limits import DEFAULT_LIMITS
 from importer.read.loader import list_sheets
 from importer.read.table import Table
 from importer.run import ImportReport, ImportRequest, run_import
-from importer.settings.config import FIELDS, DateOrder, MappingOptions, Secret, Settings
+from importer.settings.config import FIELDS, MappingOptions, Secret, Settings
+from importer.settings.dateorder import DateOrder, as_date_order
 from importer.sync.answers import check_base_url
 from importer.sync.client import ZuddlClient
 from importer.sync.transport import RetryPolicy
@@ -266,10 +267,9 @@ class Workspace:
     def recheck(self, date_order: str, default_date: str, timezone: str) -> ImportReport:
         """The check again, with how the sheet's dates and times are read as chosen."""
         assert self.upload is not None
-        orders: dict[str, DateOrder] = {"dmy": "dmy", "mdy": "mdy", "ymd": "ymd"}
         upload = replace(
             self.upload,
-            date_order=orders.get(date_order),  # anything else: from the sheet
+            date_order=as_date_order(date_order),  # anything else: from the sheet
             default_date=_day(default_date),
             timezone=timezone.strip() or None,
         )
