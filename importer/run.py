@@ -18,7 +18,6 @@ from pathlib import Path
 
 from importer.check.drafts import UUID_RE, Mapped
 from importer.check.mapper import map_rows
-from importer.check.sessionfiles import add_files, files_note
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.plan.build import Plan, build_plan, held_fields
 from importer.plan.outcomes import before_sending, row_warnings
@@ -30,6 +29,7 @@ from importer.settings.config import Secret, Settings
 from importer.sync.client import ZuddlClient
 from importer.sync.dispatch import Progress, Verification
 from importer.sync.event import EventState, journal_notes, read_event, wait_for_killed_creates
+from importer.sync.filelinks import add_files, files_note
 from importer.sync.journal import (
     History,
     Journal,

@@ -22,13 +22,14 @@ from tqdm import tqdm
 
 from importer.check.grouping import grouped
 from importer.cli.planview import PlanView
+from importer.cli.summary import summary_of_error, summary_of_report
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.plan.build import Plan
 from importer.plan.status import Outcome, Status
 from importer.read.download import AgendaSource
 from importer.run import ImportReport, ImportRequest, run_import
 from importer.settings.config import Secret, Settings
-from importer.sync.notify import deliver, summary_of_error, summary_of_report
+from importer.sync.notify import deliver
 
 MAX_PROBLEMS_SHOWN = 20
 

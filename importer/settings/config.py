@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from importer.cli.nightly import NotifySettings, parse_extras
 from importer.errors import UsageError
 from importer.read.links import is_link
 from importer.settings.configtables import LAYOUT_KEYS, columns_table, layout_table
 from importer.settings.dateorder import DateOrder
+from importer.settings.nightly import NotifySettings, parse_extras
 from importer.settings.tomlwords import KIND_WORDS, plain_toml_error, shown
 
 HeadingMode = Literal["parent", "tag", "date", "ignore"]
