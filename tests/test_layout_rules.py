@@ -18,12 +18,11 @@ MAX_FUNCTION_LINES = 60  # from the def line to the last line of the body
 MAX_MODULE_LINES = 420
 
 # Other work on issue 14 is still splitting these today; an entry leaves when its owner is done.
-LONG_MODULES_ALLOWED = {"ui/app.py", "settings/config.py", "cli/main.py", "write/results.py"}
+LONG_MODULES_ALLOWED = {"ui/app.py", "settings/config.py", "write/results.py"}
 LONG_FUNCTIONS_ALLOWED = {
     ("ui/timeline.py", "_draw_day"),
     ("write/template.py", "_validations"),
     ("settings/config.py", "_settings_from"),
-    ("run.py", "_plan_and_send"),
 }
 PRIVATE_IMPORTS_ALLOWED = {("write/workbook.py", "importer.write.results._clean")}
 
@@ -45,6 +44,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "run": (),
     # The sandbox stands for Zuddl: it knows the API contract, not the importer's models.
     "sandbox": ("importer.",),
+    "ui": ("importer.cli", "importer.sandbox"),  # the page serves itself and reads via the library
 }  # fmt: skip
 # The true exceptions to FORBIDDEN, each with why it is allowed.
 ALLOWED: dict[str, tuple[str, ...]] = {

@@ -9,8 +9,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 
-from importer.check.drafts import UUID_RE, Draft, Mapped, Problem
+from importer.check.drafts import Draft, Mapped, Problem
 from importer.plan.remote import RemoteSession
+from importer.settings.checks import UUID_RE
 
 
 def resolve_parents(

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from importer.errors import UsageError
 from importer.read.links import is_link
+from importer.settings.checks import check_timezone
 from importer.settings.configtables import LAYOUT_KEYS, columns_table, layout_table
 from importer.settings.dateorder import DateOrder
 from importer.settings.nightly import NotifySettings, parse_extras
@@ -37,6 +37,7 @@ FIELDS = (
     "ignore",
 )
 DEFAULT_BASE_URL = "https://api.zuddl.com"
+API_KEY_ENV = "ZUDDL_API_KEY"  # the variable that holds the key unless api_key_env names another
 MAX_DURATION_MIN = 366 * 24 * 60
 # The contract's two names of the reference field; one setting picks what is sent.
 REFERENCE_FIELDS = ("auto", "referenceId", "externalRefId")
@@ -101,7 +102,7 @@ class MappingOptions:
 class Settings:
     event_id: str | None = None
     base_url: str = DEFAULT_BASE_URL
-    api_key_env: str = "ZUDDL_API_KEY"
+    api_key_env: str = API_KEY_ENV
     # "auto": learned from what the event lists, else from the answer to the first create.
     reference_field: str = "auto"
     auth_scheme: Literal["raw", "bearer"] = "raw"  # the docs show the raw key; Bearer exists
@@ -235,15 +236,6 @@ def change_limit(text: str, rows: int) -> int:
         raise UsageError(
             f'max_changes "{text}" is not a number of changes (like 50) or a percentage of '
             "the rows (like 10%)."
-        ) from exc
-
-
-def check_timezone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise UsageError(
-            f'"{name}" is not a time zone. Use a name like Europe/Berlin, America/New_York or UTC.'
         ) from exc
 
 
