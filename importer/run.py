@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from importer.check.columns import match_columns
-from importer.check.mapper import Mapped, map_rows
+from importer.check.drafts import Mapped
+from importer.check.mapper import map_rows
 from importer.check.sessionfiles import File
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.plan.build import Plan, build_plan, held_fields
@@ -29,7 +30,7 @@ from importer.read.table import Table
 from importer.settings.checks import check_event_id
 from importer.settings.config import Secret, Settings
 from importer.sync.besides import attach, beside_sessions
-from importer.sync.client import RetryPolicy, Transport, ZuddlClient
+from importer.sync.client import ZuddlClient
 from importer.sync.dispatch import Progress, Verification
 from importer.sync.event import EventState, journal_notes, read_event, wait_for_killed_creates
 from importer.sync.journal import (
@@ -48,6 +49,7 @@ from importer.sync.speakerlinks import (
     read_roster,
     resolve_speakers,
 )
+from importer.sync.transport import RetryPolicy, Transport
 from importer.write.results import Absent, check_results_path, write_results
 
 log = logging.getLogger("zuddl_import")

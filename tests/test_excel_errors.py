@@ -15,10 +15,12 @@ import openpyxl
 import pytest
 
 from importer.check.columns import is_known_header
-from importer.check.mapper import Mapped, map_rows
+from importer.check.drafts import Mapped
+from importer.check.mapper import map_rows
 from importer.read import excelerrors
 from importer.read.excelerrors import ExcelError, find_error_cells
-from importer.read.loader import SourceRow, Table, column_letter, load_table
+from importer.read.loader import load_table
+from importer.read.table import SourceRow, Table, column_letter
 from importer.settings.config import MappingOptions
 
 MESSAGE = (

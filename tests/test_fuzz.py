@@ -17,9 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from importer.check.columns import CANONICAL_HEADERS, is_known_header
-from importer.check.mapper import Draft, Mapped, map_rows
+from importer.check.drafts import Draft, Mapped
+from importer.check.mapper import map_rows
 from importer.errors import ImporterError
-from importer.read.loader import CellValue, SourceRow, Table, column_letter, load_table
+from importer.read.loader import load_table
+from importer.read.table import CellValue, SourceRow, Table, column_letter
 from importer.settings.config import MappingOptions
 
 FUZZ = settings(

@@ -35,11 +35,13 @@ import openpyxl
 import pytest
 
 from importer.check.columns import is_known_header
-from importer.check.mapper import NUL_MESSAGE, SCRIPT_WARNING, map_rows
+from importer.check.mapper import map_rows
+from importer.check.rowtext import NUL_MESSAGE, SCRIPT_WARNING
 from importer.cli.console import JsonLines, TextLines
 from importer.errors import ApiError, ImporterError, InputFileError
 from importer.read.limits import CHUNK, MB, Limits
-from importer.read.loader import SourceRow, Table, load_table
+from importer.read.loader import load_table
+from importer.read.table import SourceRow, Table
 from importer.run import ImportRequest, run_import
 from importer.sandbox import DEMO_EVENT_ID, Faults, SandboxSettings, run_sandbox
 from importer.settings.config import MappingOptions, Secret, Settings

@@ -13,7 +13,8 @@ import pytest
 import xlwt  # type: ignore[import-untyped]
 
 from importer.errors import ExitCode, InputFileError
-from importer.read.loader import SourceRow, Table, _clean, column_letter, list_sheets, load_table
+from importer.read.loader import _clean, list_sheets, load_table
+from importer.read.table import SourceRow, Table, column_letter
 from tests.loader_fixtures import Formula, write_encrypted_workbook, write_raw_xlsx
 
 ALLOWED_TYPES = (str, int, float, bool, dt.datetime, dt.date, dt.time, dt.timedelta, type(None))

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from importer.check.mapper import Mapped, map_rows
+from importer.check.drafts import Mapped
+from importer.check.mapper import map_rows
 from importer.errors import InputFileError
-from importer.read.loader import SourceRow, Table, column_letter
+from importer.read.table import SourceRow, Table, column_letter
 from importer.settings.config import MappingOptions
 
 LOCATIONS = {

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from importer.cli.nightly import NotifySettings
 from importer.errors import UsageError
 from importer.settings.config import load_settings
+from importer.settings.nightly import NotifySettings
 from importer.sync.notify import RunSummary, deliver
 from tests.conftest import SandboxHandle
 from tests.link_server import CSV, Answer, LinkServer

@@ -15,7 +15,7 @@ import pytest
 
 from importer.errors import UsageError
 from importer.plan.status import Outcome, Status
-from importer.read.loader import CellValue, SourceRow, Table
+from importer.read.table import CellValue, SourceRow, Table
 from importer.write import results
 from importer.write.resultcells import STATUS_COLOURS
 from importer.write.results import (

@@ -13,10 +13,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from importer.check.columns import OWN_COLUMNS, is_known_header, match_columns, normalise_header
-from importer.check.mapper import Problem, map_rows
+from importer.check.drafts import Problem
+from importer.check.mapper import map_rows
 from importer.errors import UsageError
 from importer.plan.status import Outcome, Status
-from importer.read.loader import Table, load_table
+from importer.read.loader import load_table
+from importer.read.table import Table
 from importer.settings.config import MappingOptions
 from importer.write.resultcells import STATUS_COLOURS
 from importer.write.workbook import checked_path, imported_path, write_back, write_checked

@@ -10,10 +10,9 @@ import math
 import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Literal
 
-DateOrder = Literal["mdy", "dmy", "ymd"]
-Cell = str | int | float | bool | datetime | date | time | timedelta | None
+from importer.read.table import CellValue
+from importer.settings.dateorder import DateOrder
 
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 # Serials of 1980..2100: anything else in a date column is more likely a typo than a date.
@@ -62,7 +61,7 @@ class CellError(ValueError):
     """A cell that cannot be read as what its column holds; the text is for users."""
 
 
-def show(value: Cell) -> str:
+def show(value: CellValue) -> str:
     """A cell value as the user sees it in Excel, for messages."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M") if value.time() != time() else f"{value:%Y-%m-%d}"
@@ -118,7 +117,7 @@ def _time_from_text(text: str) -> time:
     return moment.time()
 
 
-def parse_time(value: Cell) -> time:
+def parse_time(value: CellValue) -> time:
     if isinstance(value, time):
         return _round_to_second(datetime.combine(date(2000, 1, 1), value)).time()
     if isinstance(value, datetime):
@@ -130,7 +129,7 @@ def parse_time(value: Cell) -> time:
     raise CellError(f'"{show(value)}" is not a time. {TIME_HINT}')
 
 
-def parse_range(value: Cell) -> tuple[time, time] | None:
+def parse_range(value: CellValue) -> tuple[time, time] | None:
     """Start and end from one cell such as "9:00 AM - 10:30 AM"; None if it is no range."""
     if not isinstance(value, str):
         return None
@@ -180,7 +179,7 @@ def _make_date(year: int, month: int, day: int, text: str) -> date:
         raise CellError(f'"{text}" is not a real date. {DATE_HINT}') from exc
 
 
-def _in_range(day: date, value: Cell) -> None:
+def _in_range(day: date, value: CellValue) -> None:
     if not _YEAR_RANGE[0] <= day.year <= _YEAR_RANGE[1]:
         raise CellError(f'"{show(value)}" is not a date a session can have. {DATE_HINT}')
 
@@ -220,13 +219,13 @@ def _date_from_text(text: str, order: DateOrder | None) -> date:
     raise CellError(f'"{clean}" is not a date. {DATE_HINT}')
 
 
-def parse_date(value: Cell, order: DateOrder | None = None) -> date:
+def parse_date(value: CellValue, order: DateOrder | None = None) -> date:
     day = _parse_date(value, order)
     _in_range(day, value)
     return day
 
 
-def _parse_date(value: Cell, order: DateOrder | None = None) -> date:
+def _parse_date(value: CellValue, order: DateOrder | None = None) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -249,7 +248,7 @@ def _split_date_time(text: str) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
-def parse_moment(value: Cell, order: DateOrder | None = None) -> datetime | time:
+def parse_moment(value: CellValue, order: DateOrder | None = None) -> datetime | time:
     """A cell that may hold a date and time, or only a time (the caller needs a date then)."""
     if isinstance(value, datetime):
         if not _is_time_only(value):
@@ -280,7 +279,7 @@ def parse_moment(value: Cell, order: DateOrder | None = None) -> datetime | time
     )
 
 
-def parse_duration(value: Cell) -> timedelta:
+def parse_duration(value: CellValue) -> timedelta:
     """Minutes as a number, or "1:30", "90 min", "1h30", "1.5 h"."""
     try:
         result = _duration(value)
@@ -298,7 +297,7 @@ def parse_duration(value: Cell) -> timedelta:
     return result
 
 
-def _duration(value: Cell) -> timedelta:
+def _duration(value: CellValue) -> timedelta:
     if isinstance(value, timedelta):
         result = value
     elif isinstance(value, time):
@@ -328,7 +327,7 @@ def _duration(value: Cell) -> timedelta:
 MAX_WHOLE_NUMBER = 1_000_000
 
 
-def parse_whole_number(value: Cell) -> int:
+def parse_whole_number(value: CellValue) -> int:
     """Capacities: a whole number of 0 or more, also when typed as "1,200" or "120.0"."""
     number: float | None = None
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -1,7 +1,7 @@
 """What the mapper hands on: a session draft per valid row, and a problem per bad cell.
 
 The types live apart from the mapping rules so that the plan, the results and the page can use
-them without the rules; ``importer.check.mapper`` still exports them.
+them without the rules.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from importer.check.cells import Cell, CellError
+from importer.check.cells import CellError
+from importer.read.table import CellValue
 
 _DAY_RE = re.compile(r"^(?:day|d|jour|tag|dia|día)\s*[-#.]?\s*(\d{1,2})$", re.I)
 _WEEKDAY_NAMES = {
@@ -37,7 +38,7 @@ _WEEKDAY_NAMES = {
 MAX_DAY_NUMBER = 60
 
 
-def day_number(value: Cell) -> int | None:
+def day_number(value: CellValue) -> int | None:
     """2 for "Day 2", "D2" or a bare 2; None for anything else."""
     if isinstance(value, bool):
         return None
@@ -55,14 +56,14 @@ def day_number(value: Cell) -> int | None:
     return None
 
 
-def weekday(value: Cell) -> int | None:
+def weekday(value: CellValue) -> int | None:
     """0 for "Monday" or "Mon.", when the cell holds a weekday and nothing else."""
     if not isinstance(value, str):
         return None
     return _WEEKDAY_NAMES.get(value.strip().rstrip(".,").casefold())
 
 
-def counts_days(values: Iterable[Cell]) -> bool:
+def counts_days(values: Iterable[CellValue]) -> bool:
     """Whether a Date column counts days ("Day 2", 0/1/2, "Friday"): most of its cells do.
 
     A lone 12 among real dates is a mistyped date, not the twelfth day.
@@ -72,14 +73,14 @@ def counts_days(values: Iterable[Cell]) -> bool:
     return bool(filled) and relative * 2 >= len(filled)
 
 
-def first_day_number(values: Iterable[Cell]) -> int:
+def first_day_number(values: Iterable[CellValue]) -> int:
     """Whether a column counts its days from 0 or from 1: 0 as soon as one cell says 0."""
     numbers = [n for v in values if (n := day_number(v)) is not None]
     return 0 if numbers and min(numbers) == 0 else 1
 
 
 def event_day(
-    value: Cell, start: date | None, end: date | None, base: int, setting: str
+    value: CellValue, start: date | None, end: date | None, base: int, setting: str
 ) -> date | None:
     """The date a relative cell means; None when the cell is not relative at all."""
     number, named = day_number(value), weekday(value)
@@ -112,7 +113,7 @@ _MONTH_WORD = re.compile(
 )
 
 
-def is_yearless(value: Cell) -> bool:
+def is_yearless(value: CellValue) -> bool:
     """ "Monday 18 March", "18 Mar": a month name and one day number, no year."""
     if not isinstance(value, str):
         return False

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["MAX_TITLE", "UUID_RE", "Draft", "Mapped", "Problem", "Severity", "map_rows"]
-
 import difflib
 import gc
-import html
-import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,11 +12,19 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from importer.check.cells import Cell, CellError, infer_date_order, parse_whole_number, show
+from importer.check.cells import CellError, infer_date_order, parse_whole_number
 from importer.check.columns import ColumnMap, match_columns
-from importer.check.drafts import Draft, Mapped, Problem, Severity
+from importer.check.drafts import Draft, Mapped, Problem
 from importer.check.eventdays import counts_days, first_day_number
 from importer.check.phrases import rows_phrase
+from importer.check.rowtext import (
+    cell_checks,
+    clean_text,
+    description_text,
+    read_tags,
+    read_title,
+    section_tag,
+)
 from importer.check.rowtimes import Span, TimeContext, finish, read_times
 from importer.check.rowview import RowView
 from importer.check.sanity import sanity_warnings
@@ -29,43 +32,15 @@ from importer.check.sections import Times, section_spans
 from importer.check.sequence import settle
 from importer.check.sessionfiles import file_problems, read_file_cells
 from importer.check.speakers import read_speaker_cells
-from importer.fields import MAX_TITLE
 from importer.read.context import check_stated_zone
 from importer.read.excelerrors import ExcelError
 from importer.read.table import Table
 from importer.settings.checks import UUID_RE
 from importer.settings.config import MappingOptions
 
-_ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
-# UTF-8 read as Mac Roman or Windows-1252 and saved again: the usual marks it leaves.
-MOJIBAKE = ("‚Äô", "‚Äú", "‚Äù", "‚Äì", "‚Äî", "¬∞", "â€™", "â€œ", "â€“", "Ã©", "Ã¨", "Ã¼", "Ã¶")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SCRIPT_RE = re.compile(r"<\s*script\b", re.IGNORECASE)
-NUL_MESSAGE = (
-    "This cell contains a NUL character (an invisible zero byte), which a damaged file or a "
-    "faulty export leaves behind. Delete it, or re-save the file from the program it came from, "
-    "then try again."
-)
-EXCEL_ERROR_MESSAGE = (
-    "This cell shows the Excel error {code}, so its value is unknown: its formula is broken or "
-    "refers to something missing. Fix the formula (or type the value instead), save, and try "
-    "again."
-)
-SCRIPT_WARNING = (
-    "The description contains a script (<script>). Zuddl does not show scripts in session "
-    "descriptions, so remove it from the cell."
-)
-
 
 def location_key(name: str) -> str:
     return " ".join(name.casefold().split())
-
-
-def clean_text(value: Cell) -> str | None:
-    if value is None:
-        return None
-    text = unicodedata.normalize("NFC", show(value) if not isinstance(value, str) else value)
-    return text.strip() or None
 
 
 def map_rows(
@@ -110,27 +85,13 @@ def _map_rows(
     cols = columns or match_columns(table, options)
     check_stated_zone(table, options, timezone)
     zone = ZoneInfo(timezone)
-    order = options.date_order
-    if order is None:
-        texts = [
-            v
-            for f in ("date", "start", "end")
-            if f in cols.fields
-            for r in table.rows
-            if isinstance(v := r.values[cols.fields[f]], str)
-        ]
-        order = infer_date_order(texts)
+    ctx = _time_context(table, cols, options, zone, timezone)
     known_ids = set(locations.values()) if locations is not None else set()
     places = (
         {location_key(name): (place_id, name) for name, place_id in locations.items()}
         if locations is not None
         else None
     )
-    date_index = cols.fields.get("date")
-    day_cells = [r.values[date_index] for r in table.rows] if date_index is not None else []
-    relative = counts_days(day_cells)
-    base = first_day_number(day_cells) if relative else 1
-    ctx = TimeContext(options, zone, timezone, order, base, relative)
     problems: list[Problem] = [Problem(None, None, None, n, "warning") for n in cols.notes]
     ref_rows = _reference_rows(table, cols)
     people, notes = read_speaker_cells(
@@ -167,6 +128,27 @@ def _map_rows(
     return Mapped(tuple(d for _, d in drafts), tuple(problems), frozenset(invalid), cols, row_refs)
 
 
+def _time_context(
+    table: Table, cols: ColumnMap, options: MappingOptions, zone: ZoneInfo, timezone: str
+) -> TimeContext:
+    """How this sheet writes its times: the date order, and whether days are counted (Day 1)."""
+    order = options.date_order
+    if order is None:
+        texts = [
+            v
+            for f in ("date", "start", "end")
+            if f in cols.fields
+            for r in table.rows
+            if isinstance(v := r.values[cols.fields[f]], str)
+        ]
+        order = infer_date_order(texts)
+    date_index = cols.fields.get("date")
+    day_cells = [r.values[date_index] for r in table.rows] if date_index is not None else []
+    relative = counts_days(day_cells)
+    base = first_day_number(day_cells) if relative else 1
+    return TimeContext(options, zone, timezone, order, base, relative)
+
+
 @dataclass
 class _Pending:
     """A row read, waiting for its day to settle its times."""
@@ -192,96 +174,6 @@ def _unnamed_note(rows: list[RowView]) -> list[Problem]:
 def _heading_fields(row: RowView) -> dict[str, Any]:
     fields = dict.fromkeys(("reference_id", "parent_ref", "description", "location_id"))
     return {**fields, "row": row.number, "title": row.context.section, "capacity": None, "tags": ()}
-
-
-def _cell_checks(row: RowView) -> None:
-    for index, value in enumerate(row.values):  # any cell, imported or not: never dropped
-        if isinstance(value, str) and "\x00" in value:
-            header = row.cols.headers[index] if index < len(row.cols.headers) else None
-            cell = f"{row.letters[index]}{row.number}" if index < len(row.letters) else None
-            shown = value.replace("\x00", "")
-            row.problems.append(Problem(row.number, header, shown, NUL_MESSAGE, "error", cell))
-    imported = set(row.cols.fields.values()) | {i for m in row.cols.more.values() for i in m}
-    for index in sorted(imported):  # columns not imported cannot hurt
-        if isinstance(code := row.values[index], ExcelError):
-            message = EXCEL_ERROR_MESSAGE.format(code=code)
-            cell = f"{row.letters[index]}{row.number}"
-            row.problems.append(
-                Problem(row.number, row.cols.headers[index], str(code), message, "error", cell)
-            )
-
-
-def _joined(row: RowView, field: str) -> list[str]:
-    """The texts of every column sent to a field, "Header: text" where a prefix is asked for."""
-    texts = []
-    for index in row.cols.all_of(field):
-        value = row.values[index]
-        text = None if isinstance(value, ExcelError) else clean_text(value)
-        if text is not None and index in row.cols.prefixed:
-            text = f"{row.cols.headers[index]}: {text}"
-        if text is not None:
-            texts.append(text)
-    return texts
-
-
-def _unnamed_text(row: RowView) -> str | None:
-    """A break written in a column without a header ("Coffee break" beside empty cells)."""
-    used = set(row.cols.fields.values()) | {i for m in row.cols.more.values() for i in m}
-    found = [
-        i
-        for i, header in enumerate(row.cols.headers)
-        if i not in used and header.startswith("Column ") and isinstance(row.values[i], str)
-    ]
-    if len(found) != 1:
-        return None
-    row.title_from_unnamed = row.letters[found[0]]
-    return clean_text(row.values[found[0]])
-
-
-def _title(row: RowView) -> str | None:
-    title = " ".join(_joined(row, "title")) or None
-    if title is None:
-        title = _unnamed_text(row)
-    if title is not None:
-        # Titles are plain text in Zuddl: "&#39;" from a web export means an apostrophe.
-        title = _CONTROL_RE.sub("", html.unescape(title) if _ENTITY_RE.search(title) else title)
-        title = title.strip() or None  # "&nbsp;" alone is no title either
-        if title and any(mark in title for mark in MOJIBAKE):
-            row.fail(
-                "title",
-                "The title looks garbled (such as ‚Äô or â€™ where ’ was meant): the file was "
-                "saved with the wrong text encoding. Save it again as CSV UTF-8, or fix the "
-                "characters.",
-                "warning",
-            )
-    if not title:
-        row.fail("title", "The title is empty. Every session needs a title.")
-    elif len(title) > MAX_TITLE:
-        row.fail(
-            "title",
-            f"The title is {len(title)} characters long; Zuddl allows at most "
-            f"{MAX_TITLE}. Shorten it.",
-        )
-    return title
-
-
-def _tags(row: RowView) -> tuple[str, ...]:
-    tags: dict[str, str] = {}
-    for index in row.cols.all_of("tags"):
-        value = row.values[index]
-        text = None if isinstance(value, ExcelError) else clean_text(value)
-        prefix = f"{row.cols.headers[index]}: " if index in row.cols.prefixed else ""
-        for tag in re.split(r"[,;|]", text or ""):
-            if tag.strip():
-                tags.setdefault((prefix + tag.strip()).casefold(), prefix + tag.strip())
-    return tuple(tags.values())
-
-
-def _section_tag(row: RowView, options: MappingOptions) -> tuple[str, ...]:
-    section = row.context.section
-    if options.headings != "tag" or section is None:
-        return ()
-    return () if section.casefold() in (t.casefold() for t in _tags(row)) else (section,)
 
 
 def _reference_rows(table: Table, cols: ColumnMap) -> dict[str, list[int]]:
@@ -311,8 +203,8 @@ def _read_row(
     known_ids: set[str],
     ref_rows: Mapping[str, list[int]],
 ) -> _Pending:
-    _cell_checks(row)
-    title = _title(row)
+    cell_checks(row)
+    title = read_title(row)
     reference = clean_text(row.raw("reference"))
     if reference is not None and len(ref_rows.get(reference, ())) > 1:
         # Every row that carries it: which one is the session's is a guess this tool won't make.
@@ -343,9 +235,7 @@ def _read_row(
             capacity = parse_whole_number(row.raw("capacity"))
         except CellError as exc:
             row.fail("capacity", str(exc))
-    description = "\n\n".join(_joined(row, "description")) or None
-    if description is not None and _SCRIPT_RE.search(description):
-        row.fail("description", SCRIPT_WARNING, "warning")
+    description = description_text(row)
     fields = {
         "row": row.number,
         "reference_id": reference,
@@ -355,7 +245,7 @@ def _read_row(
         "description": description,
         "location_id": location_id,
         "capacity": capacity,
-        "tags": _tags(row) + _section_tag(row, options),
+        "tags": read_tags(row) + section_tag(row, options),
     }
     return _Pending(row, fields, span)
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from importer.check.cells import CellError, DateOrder, parse_date, parse_duration, parse_time
+from importer.check.cells import CellError, parse_date, parse_duration, parse_time
 from importer.check.eventdays import event_day, is_yearless, with_year
 from importer.check.rowview import RowView
 from importer.check.timetext import Clock, clock_of, range_clocks, read_moment, read_range, tidy
 from importer.settings.config import MappingOptions
+from importer.settings.dateorder import DateOrder
 
 # No value in the text: the same message on many rows is shown once, with the rows.
 NO_DATE = (

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from importer.check.cells import Cell, show
+from importer.check.cells import show
 from importer.check.columns import ColumnMap
 from importer.check.drafts import Problem, Severity
 from importer.read.excelerrors import ExcelError
-from importer.read.table import RowContext
+from importer.read.table import CellValue, RowContext
 
 
 class RowView:
@@ -21,7 +21,7 @@ class RowView:
     def __init__(
         self,
         number: int,
-        values: tuple[Cell, ...],
+        values: tuple[CellValue, ...],
         cols: ColumnMap,
         letters: Sequence[str],
         context: RowContext | None = None,
@@ -36,7 +36,7 @@ class RowView:
         index = self.cols.fields.get(field)
         return index is not None and isinstance(self.values[index], ExcelError)
 
-    def raw(self, field: str) -> Cell:
+    def raw(self, field: str) -> CellValue:
         index = self.cols.fields.get(field)
         # "#REF!" is what Excel shows, not the cell's value: to the checks the cell is empty.
         return None if index is None or self.unknown(field) else self.values[index]

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from importer.check.cells import Cell, show
+from importer.check.cells import show
 from importer.check.drafts import Problem
 from importer.check.phrases import rows_phrase as _rows_phrase
 from importer.check.rowtimes import Span, TimeContext, local
+from importer.read.table import CellValue
 
 HALF_DAY = timedelta(hours=12)
 # After 12:30, "3:00" is the afternoon; after 16:00, "9:00" starts the next track's morning.
@@ -86,7 +87,7 @@ def _end_afternoon(span: Span, ctx: TimeContext) -> bool:
     return end <= begin and end.hour < 12 and end + HALF_DAY > begin
 
 
-def _shift(span: Span, raw: Cell) -> None:
+def _shift(span: Span, raw: CellValue) -> None:
     span.begin += HALF_DAY
     late = span.finish is not None and span.finish <= span.begin
     if late and span.finish is not None and (span.end_clock.bare or span.in_range):

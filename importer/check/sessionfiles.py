@@ -1,4 +1,5 @@
-"""Per-session links (slides, streams, recordings) as the session's files in Zuddl.
+"""Per-session links (slides, streams, recordings) read from their cells, to become the session's
+files in Zuddl (sent by importer.sync.filelinks).
 
 Three agendas in ten carry them. Zuddl adds files with ``POST …/sessions/{id}/files`` and lists
 them on the session; there is no call to remove one, so a re-run adds only the addresses the
@@ -7,23 +8,14 @@ session does not have yet and never takes any away.
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from importer.check.drafts import Problem
-from importer.plan.remote import RemoteSession
-from importer.plan.status import Outcome, Status
-
-if TYPE_CHECKING:  # only for annotations: reading cells never loads the HTTP client
-    from importer.sync.client import ZuddlClient
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _MARKDOWN = re.compile(r"\[([^\]]+)\]\((https?://[^\s)]+)\)", re.IGNORECASE)
 _GENERIC = {"link", "links", "url", "urls"}
-_LINKED = (Status.CREATED, Status.UPDATED, Status.UNCHANGED)
 
 File = tuple[str, str]  # (fileName, fileUrl)
 
@@ -89,54 +81,3 @@ def file_problems(
         for row, pieces in bad.items()
         for i, text in pieces
     ]
-
-
-def new_files(wanted: Sequence[File], current: Iterable[str]) -> list[File]:
-    have = set(current)
-    return [(n, u) for n, u in wanted if u not in have]
-
-
-async def add_files(
-    client: ZuddlClient,
-    event_id: str,
-    wanted: dict[int, tuple[File, ...]],
-    outcomes: dict[int, Outcome],
-    remote: Sequence[RemoteSession],
-) -> None:
-    """After sending: each session gets the links it does not have yet, in one call."""
-    current = {s.id.lower(): s.files for s in remote}
-    gate = asyncio.Semaphore(4)
-
-    async def one(row: int, files: tuple[File, ...]) -> None:
-        outcome = outcomes.get(row)
-        if outcome is None or outcome.status not in _LINKED or outcome.session_id is None:
-            return
-        have = (
-            () if outcome.status == Status.CREATED else current.get(outcome.session_id.lower(), ())
-        )
-        missing = new_files(files, have)
-        if not missing:
-            return
-        async with gate:
-            failed = await client.add_files(event_id, outcome.session_id, missing)
-        count = len(missing)
-        text = (
-            f"Links not added: {failed}."
-            if failed
-            else f"{count} link{'s' if count != 1 else ''} added as session files."
-        )
-        outcomes[row] = dataclasses.replace(outcome, message=f"{outcome.message} {text}".strip())
-
-    await asyncio.gather(*(one(row, files) for row, files in wanted.items() if files))
-
-
-def files_note(
-    wanted: dict[int, tuple[File, ...]], sessions: dict[int, str], remote: Sequence[RemoteSession]
-) -> list[str]:
-    """Before sending: how many links will be added (rows without a session get all theirs)."""
-    current = {s.id.lower(): s.files for s in remote}
-    count = sum(
-        len(new_files(files, current.get(sessions[row].lower(), ()) if row in sessions else ()))
-        for row, files in wanted.items()
-    )
-    return [f"Links: {count} to add as session files."] if count else []

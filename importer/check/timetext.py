@@ -15,7 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from importer.check.cells import Cell, CellError, DateOrder, parse_moment, parse_range, parse_time
+from importer.check.cells import CellError, parse_moment, parse_range, parse_time
+from importer.read.table import CellValue
+from importer.settings.dateorder import DateOrder
 
 Moment = datetime | time  # naive: local to the event; aware: exact
 
@@ -111,7 +113,7 @@ def _shared_meridiem(text: str) -> str:
     return f"{first}:{first_min or '00'} {own} - {second}:{second_min or '00'} {ending}"
 
 
-def clock_of(value: Cell) -> Clock:
+def clock_of(value: CellValue) -> Clock:
     """Only typed text has a clock to read; Excel's times are 24-hour by nature."""
     return _clock_of_text(value) if isinstance(value, str) else Clock()
 
@@ -198,7 +200,9 @@ def _zoned(text: str, zone_name: str, day: date | None) -> Moment | None:
     return parse_time(clock).replace(tzinfo=zone)
 
 
-def read_moment(value: Cell, order: DateOrder | None, zone_name: str, day: date | None) -> Moment:
+def read_moment(
+    value: CellValue, order: DateOrder | None, zone_name: str, day: date | None
+) -> Moment:
     """A start or end cell: what cells.parse_moment reads, plus the notations above."""
     if not isinstance(value, str):
         return parse_moment(value, order)
@@ -215,7 +219,7 @@ def read_moment(value: Cell, order: DateOrder | None, zone_name: str, day: date 
         return zoned
 
 
-def read_range(value: Cell) -> tuple[time, time] | None:
+def read_range(value: CellValue) -> tuple[time, time] | None:
     """ "9:00 AM - 10:30 AM", "12:15-1.45": start and end from one cell, or None."""
     if not isinstance(value, str):
         return None
@@ -232,7 +236,7 @@ def read_range(value: Cell) -> tuple[time, time] | None:
     return begin, finish
 
 
-def range_clocks(value: Cell) -> tuple[Clock, Clock]:
+def range_clocks(value: CellValue) -> tuple[Clock, Clock]:
     if not isinstance(value, str):
         return Clock(), Clock()
     parts = re.split(r"\s*(?:-|\u2013|\u2014|\bto\b|\buntil\b)\s*", tidy(value), maxsplit=1)

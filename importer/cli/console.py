@@ -22,13 +22,14 @@ from tqdm import tqdm
 
 from importer.check.grouping import grouped
 from importer.cli.planview import PlanView
+from importer.cli.summary import summary_of_error, summary_of_report
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.plan.build import Plan
 from importer.plan.status import Outcome, Status
 from importer.read.download import AgendaSource
 from importer.run import ImportReport, ImportRequest, run_import
 from importer.settings.config import Secret, Settings
-from importer.sync.notify import deliver, summary_of_error, summary_of_report
+from importer.sync.notify import deliver
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -205,6 +206,38 @@ def print_created(report: ImportReport) -> None:
         click.echo("\n".join(lines))
 
 
+class _Watch:
+    """The run's callbacks: what to say when the source is known, the plan and progress bar."""
+
+    def __init__(self, *, dry_run: bool, use_bar: bool) -> None:
+        self.dry_run, self.use_bar = dry_run, use_bar
+        self.unchanged = False
+        self.bar: tqdm[Never] | None = None
+
+    def on_source(self, source: AgendaSource) -> None:
+        self.unchanged = source.unchanged and not self.dry_run
+        if source.link is not None:
+            click.echo(f"Agenda downloaded from {source.link}: {source.path}")
+        if self.unchanged:
+            click.echo(
+                "The sheet is unchanged since the last run: the event is only checked for "
+                "edits made in Zuddl, and nothing is written."
+            )
+
+    def on_plan(self, plan: Plan) -> None:
+        show_plan(plan, self.dry_run or self.unchanged)
+        if self.use_bar and not self.dry_run and plan.steps:
+            self.bar = tqdm(total=len(plan.steps), unit="session", file=sys.stderr, leave=False)
+
+    def on_outcome(self, outcome: Outcome) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def run_and_report(
     agenda: Path | str | None,
     settings: Settings,
@@ -216,51 +249,35 @@ def run_and_report(
     write_back: bool = False,
     full: bool = False,
 ) -> int:
-    bar: tqdm[Never] | None = None
-    use_bar = progress and sys.stderr.isatty()
-    unchanged = False
-
-    def on_source(source: AgendaSource) -> None:
-        nonlocal unchanged
-        unchanged = source.unchanged and not dry_run
-        if source.link is not None:
-            click.echo(f"Agenda downloaded from {source.link}: {source.path}")
-        if unchanged:
-            click.echo(
-                "The sheet is unchanged since the last run: the event is only checked for "
-                "edits made in Zuddl, and nothing is written."
-            )
-
-    def on_plan(plan: Plan) -> None:
-        nonlocal bar
-        show_plan(plan, dry_run or unchanged)
-        if use_bar and not dry_run and plan.steps:
-            bar = tqdm(total=len(plan.steps), unit="session", file=sys.stderr, leave=False)
-
-    def on_outcome(outcome: Outcome) -> None:
-        if bar is not None:
-            bar.update(1)
-
+    watch = _Watch(dry_run=dry_run, use_bar=progress and sys.stderr.isatty())
     request = ImportRequest(
         agenda,
         settings,
         key,
         dry_run,
-        on_outcome,
-        on_plan,
+        watch.on_outcome,
+        watch.on_plan,
         write_back=write_back,
-        on_source=on_source,
+        on_source=watch.on_source,
     )
     try:
         with notify_on_error(settings, agenda):
             report = run_import(request)
     finally:
-        if bar is not None:
-            bar.close()
+        watch.close()
+    unchanged = watch.unchanged
+    _show_report(report, dry_run=dry_run, unchanged=unchanged, full=full, created=show_created)
+    _warn(deliver(summary_of_report(report, settings, agenda, unchanged=unchanged), settings))
+    return int(report.exit_code)
+
+
+def _show_report(
+    report: ImportReport, *, dry_run: bool, unchanged: bool, full: bool, created: bool
+) -> None:
     show_problems(report)
     if report.stopped is not None and report.stopped.exit_code == 5:
         show_changes(report, full)
-    if show_created:
+    if created:
         print_created(report)
     if report.stopped is not None:
         click.echo(
@@ -276,8 +293,6 @@ def run_and_report(
     click.echo(f"Results{' (of the last run)' * unchanged}: {report.results_path}")
     if report.written_back is not None:
         click.echo(f"Your workbook with status and Zuddl IDs: {report.written_back}")
-    _warn(deliver(summary_of_report(report, settings, agenda, unchanged=unchanged), settings))
-    return int(report.exit_code)
 
 
 def show_edits_in_zuddl(plan: Plan) -> None:

@@ -30,8 +30,7 @@ from importer.read.filetype import KIND_WORDS, RENAME_TO
 from importer.read.filetype import sniff as sniff_kind
 from importer.read.limits import DEFAULT_LIMITS, Limits, megabytes
 from importer.read.links import check_link, download_form, shown_link, suffix_from_answer
-from importer.settings.config import Settings
-from importer.write.results import default_results_path
+from importer.settings.config import Settings, default_results_path
 
 log = logging.getLogger("zuddl_import")
 MAX_REDIRECTS = 10

@@ -34,23 +34,7 @@ def read_text(
     except OSError as exc:
         raise cannot_open(path, exc) from exc
     notes: list[str] = []
-    encoding = next((enc for bom, enc in BOMS.items() if data.startswith(bom)), None)
-    try:
-        text = data.decode(encoding or "utf-8")
-    except UnicodeDecodeError as exc:
-        if encoding:
-            raise InputFileError(
-                f"{name} could not be read: it is marked as Unicode text, but parts of it are "
-                'damaged. Save it from Excel as "CSV UTF-8 (Comma delimited)" and try again.'
-            ) from exc
-        # Excel's plain "CSV (Comma delimited)" on Western Windows writes cp1252.
-        text = data.decode("cp1252", errors="replace")
-        notes.append(
-            f"{name} is not saved as UTF-8, so it was read as Windows-1252 (Western European). "
-            "If letters such as é or ü look wrong, save it from Excel as "
-            '"CSV UTF-8 (Comma delimited)" and import it again.'
-        )
-    encoding = encoding or ("cp1252" if notes else "utf-8")
+    text, encoding = _decode(name, data, notes)
     if "\0" in text:
         raise not_what_it_says(path, suffix, "binary")
     text = text.replace("\r\n", "\n")
@@ -58,6 +42,37 @@ def read_text(
     hint = re.match(r"sep=(.)\n", text)
     text = text[hint.end() :] if hint else text
     delimiter = hint.group(1) if hint else _sniff_delimiter(text, prefer_tab=suffix == ".tsv")
+    grid = _records(name, text, delimiter, limits)
+    if any(len(row) > 1 for row in grid) or not any(row and row[0] for row in grid):
+        return grid, encoding, delimiter, notes
+    raise InputFileError(
+        f"{name} has only one column: no line has cells separated by commas, semicolons, tabs "
+        'or "|". Save the agenda from Excel as "CSV UTF-8 (Comma delimited)" and try again.'
+    )
+
+
+def _decode(name: str, data: bytes, notes: list[str]) -> tuple[str, str]:
+    """The file's text and its encoding: a BOM's, else UTF-8, else Windows-1252 (with a note)."""
+    encoding = next((enc for bom, enc in BOMS.items() if data.startswith(bom)), None)
+    try:
+        return data.decode(encoding or "utf-8"), encoding or "utf-8"
+    except UnicodeDecodeError as exc:
+        if encoding:
+            raise InputFileError(
+                f"{name} could not be read: it is marked as Unicode text, but parts of it are "
+                'damaged. Save it from Excel as "CSV UTF-8 (Comma delimited)" and try again.'
+            ) from exc
+    # Excel's plain "CSV (Comma delimited)" on Western Windows writes cp1252.
+    notes.append(
+        f"{name} is not saved as UTF-8, so it was read as Windows-1252 (Western European). "
+        "If letters such as é or ü look wrong, save it from Excel as "
+        '"CSV UTF-8 (Comma delimited)" and import it again.'
+    )
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _records(name: str, text: str, delimiter: str, limits: Limits) -> list[list[CellValue]]:
+    """The text's records as rows, empty cells as None; limits checked while reading."""
     grid: list[list[CellValue]] = []
     # The header is among the first HEADER_SEARCH_ROWS filled-in rows: beyond this many filled
     # rows there are certainly too many sessions, and reading on would only fill memory.
@@ -81,12 +96,7 @@ def read_text(
                 check_row(name, len(grid), row, limits)
     except csv.Error as exc:
         raise _unclosed_quote(name, len(grid) + 1) from exc
-    if any(len(row) > 1 for row in grid) or not any(row and row[0] for row in grid):
-        return grid, encoding, delimiter, notes
-    raise InputFileError(
-        f"{name} has only one column: no line has cells separated by commas, semicolons, tabs "
-        'or "|". Save the agenda from Excel as "CSV UTF-8 (Comma delimited)" and try again.'
-    )
+    return grid
 
 
 def _unclosed_quote(name: str, row: int) -> InputFileError:

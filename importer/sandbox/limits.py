@@ -48,7 +48,9 @@ class Verdict:
     latency_s: float
 
 
-class Limits:
+class SandboxLimits:
+    """Per-key rate limit and daily quota, and the seeded dice of injected faults."""
+
     def __init__(self, faults: Faults) -> None:
         self.faults = faults
         self._rng = random.Random(faults.seed)

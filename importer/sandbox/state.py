@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from starlette.responses import JSONResponse
 
-from importer.sandbox.limits import Limits, Stats
+from importer.sandbox.limits import SandboxLimits, Stats
 from importer.sandbox.profiles import Profile, profile
 from importer.sandbox.settings import SandboxSettings
 from importer.sandbox.store import Store
@@ -18,7 +18,7 @@ class SandboxState:
     def __init__(self, settings: SandboxSettings) -> None:
         self.settings = settings
         self.store = Store(settings.events, settings.db_path)
-        self.limits = Limits(settings.faults)
+        self.limits = SandboxLimits(settings.faults)
         self.stats = Stats()
         self.keys = {key: True for key in settings.api_keys}
         self.keys.update({key: False for key in settings.read_only_keys})

@@ -128,29 +128,8 @@ def validate_session(body: Any, profile: Profile = EVIDENCE) -> SessionBody:
             if name not in _BODY_FIELDS and name not in profile.keeps:
                 errors[str(name)] = "is not a known field"
 
-    title = body.get("title")
-    if title is None:
-        errors["title"] = "is required"
-    elif not isinstance(title, str):
-        errors["title"] = "must be a string"
-    elif not title.strip():
-        errors["title"] = "must not be blank"
-    elif len(title) > MAX_TITLE:
-        errors["title"] = f"must be at most {MAX_TITLE} characters"
-
-    times: dict[str, datetime] = {}
-    for name in ("startDateTime", "endDateTime"):
-        if body.get(name) is None:
-            errors[name] = "is required"
-            continue
-        parsed = parse_utc(body[name])
-        if isinstance(parsed, str):
-            errors[name] = parsed
-        else:
-            times[name] = parsed
-    if len(times) == 2 and times["endDateTime"] < times["startDateTime"]:
-        errors["endDateTime"] = "must not be before startDateTime"
-
+    title = _title(body, errors)
+    times = _times(body, errors)
     description = _optional_str(body, "description", errors)
     location = _optional_str(body, "locationId", errors)
     if location is not None and not _UUID_RE.match(location):
@@ -163,18 +142,11 @@ def validate_session(body: Any, profile: Profile = EVIDENCE) -> SessionBody:
     if len(set(sent)) > 1:
         errors["referenceId"] = "differs from externalRefId; send one of them"
     parent = _optional_str(body, "parentSessionId", errors)
-
-    tags_raw = body.get("tags")
-    tags: tuple[str, ...] = ()
-    if tags_raw is not None:
-        if not isinstance(tags_raw, list) or not all(isinstance(t, str) for t in tags_raw):
-            errors["tags"] = "must be an array of strings"
-        else:
-            tags = tuple(tags_raw)
+    tags = _tags(body, errors)
 
     if errors:
         raise Invalid(errors)
-    assert isinstance(title, str)
+    assert title is not None
     return SessionBody(
         title=title,
         start=times["startDateTime"],
@@ -187,6 +159,47 @@ def validate_session(body: Any, profile: Profile = EVIDENCE) -> SessionBody:
         parent_session_id=parent,
         tags=tags,
     )
+
+
+def _title(body: dict[str, Any], errors: dict[str, str]) -> str | None:
+    title = body.get("title")
+    if title is None:
+        errors["title"] = "is required"
+    elif not isinstance(title, str):
+        errors["title"] = "must be a string"
+    elif not title.strip():
+        errors["title"] = "must not be blank"
+    elif len(title) > MAX_TITLE:
+        errors["title"] = f"must be at most {MAX_TITLE} characters"
+    else:
+        return title
+    return None
+
+
+def _times(body: dict[str, Any], errors: dict[str, str]) -> dict[str, datetime]:
+    times: dict[str, datetime] = {}
+    for name in ("startDateTime", "endDateTime"):
+        if body.get(name) is None:
+            errors[name] = "is required"
+            continue
+        parsed = parse_utc(body[name])
+        if isinstance(parsed, str):
+            errors[name] = parsed
+        else:
+            times[name] = parsed
+    if len(times) == 2 and times["endDateTime"] < times["startDateTime"]:
+        errors["endDateTime"] = "must not be before startDateTime"
+    return times
+
+
+def _tags(body: dict[str, Any], errors: dict[str, str]) -> tuple[str, ...]:
+    tags_raw = body.get("tags")
+    if tags_raw is None:
+        return ()
+    if not isinstance(tags_raw, list) or not all(isinstance(t, str) for t in tags_raw):
+        errors["tags"] = "must be an array of strings"
+        return ()
+    return tuple(tags_raw)
 
 
 def validate_speakers(body: Any) -> list[dict[str, Any]]:

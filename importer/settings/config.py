@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from importer.cli.nightly import NotifySettings, parse_extras
 from importer.errors import UsageError
 from importer.fields import BY_NAME, COLUMN_TARGETS
 from importer.read.links import is_link
@@ -23,10 +22,11 @@ from importer.settings.configtables import (
     defaults_table,
     layout_table,
 )
+from importer.settings.dateorder import DateOrder
+from importer.settings.nightly import NotifySettings, parse_extras
 from importer.settings.tomlkeys import misplaced, take, unknown_key
 from importer.settings.tomlwords import plain_toml_error
 
-DateOrder = Literal["mdy", "dmy", "ymd"]
 HeadingMode = Literal["parent", "tag", "date", "ignore"]
 DEFAULT_BASE_URL = "https://api.zuddl.com"
 API_KEY_ENV = "ZUDDL_API_KEY"  # the variable that holds the key unless api_key_env names another
@@ -357,3 +357,8 @@ def _stray(key: str, table: str, known: Iterable[str], name: str) -> UsageError:
     if key in _TOP_KEYS:
         return misplaced(key, table, name)
     return unknown_key(key, set(known), f"{name} [{table}]")
+
+
+def default_results_path(agenda: Path) -> Path:
+    """Where the results sheet goes unless --results says: beside the agenda."""
+    return agenda.with_name(f"{agenda.stem}.results.xlsx")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 
 from importer.check.drafts import Mapped
-from importer.check.sessionfiles import File, add_files, files_note
+from importer.check.sessionfiles import File
 from importer.plan.build import Plan
 from importer.plan.status import Outcome
 from importer.sync.client import ZuddlClient
 from importer.sync.event import EventState
+from importer.sync.filelinks import add_files, files_note
 from importer.sync.speakerlinks import (
     SpeakerLinks,
     link_speakers,

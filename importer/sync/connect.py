@@ -7,7 +7,8 @@ import asyncio
 
 from importer.settings.config import Secret
 from importer.sync.answers import EventInfo
-from importer.sync.client import RetryPolicy, Transport, ZuddlClient
+from importer.sync.client import ZuddlClient
+from importer.sync.transport import RetryPolicy, Transport
 
 
 def event_info(

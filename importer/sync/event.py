@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from importer.check.columns import ColumnMap
-from importer.check.mapper import UUID_RE
 from importer.check.zones import event_zone
 from importer.errors import ApiError
 from importer.plan.build import Plan
 from importer.plan.remote import RemoteSession
 from importer.read.table import Table
+from importer.settings.checks import UUID_RE
 from importer.settings.config import Settings
 from importer.sync.client import ZuddlClient
 from importer.sync.journal import journal_path, last_unconfirmed_send

@@ -5,7 +5,8 @@ summary carries what someone needs to act (the exit code and what it means, the 
 first problems, where the results are) and nothing that must stay private: no key, no header
 or webhook value, no link beyond its host, no cell values (problems are shown with their row
 and column, and quoted cell text left out). Sending can fail (a webhook down, a command
-missing): that is logged and printed, and never changes the run's exit code.
+missing): that is logged and printed, and never changes the run's exit code. The summary is
+made from the report by importer.cli.summary.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -21,15 +21,11 @@ from pathlib import Path
 
 import httpx
 
-from importer.check.drafts import Problem
-from importer.cli.nightly import NotifySettings
-from importer.plan.status import Status
-from importer.read.links import is_link, safe_address, shown_link
-from importer.run import ImportReport
+from importer.read.links import safe_address, shown_link
 from importer.settings.config import Settings
+from importer.settings.nightly import NotifySettings
 
 log = logging.getLogger("zuddl_import")
-PROBLEMS_SHOWN = 5
 MEANING = {
     0: "every row done",
     1: "some rows failed, were invalid or were not sent",
@@ -40,7 +36,6 @@ MEANING = {
     70: "internal error (a bug in zuddl-import)",
     130: "interrupted",
 }
-_QUOTED = re.compile(r'"[^"]*"')
 
 
 @dataclass(frozen=True)
@@ -83,57 +78,6 @@ class RunSummary:
         if self.run:
             lines.append(f"Run ID: {self.run} (in the log file)")
         return "\n".join(lines)
-
-
-def agenda_label(agenda: Path | str | None) -> str | None:
-    if agenda is None:
-        return None
-    return shown_link(agenda) if isinstance(agenda, str) and is_link(agenda) else Path(agenda).name
-
-
-def summary_of_report(
-    report: ImportReport, settings: Settings, agenda: Path | str | None, *, unchanged: bool
-) -> RunSummary:
-    code = int(report.exit_code)
-    problems = [p for p in report.plan.problems if p.severity == "error"]
-    error = report.stopped.message if report.stopped is not None else None
-    if report.interrupted:
-        error = "The run was interrupted; rows not sent are marked in the results sheet."
-    return RunSummary(
-        code,
-        MEANING.get(code, "failed"),
-        settings.event_id,
-        agenda_label(agenda if agenda is not None else settings.agenda),
-        report.run_id,
-        {s.value: report.counts[s] for s in Status if report.counts.get(s)},
-        [_problem_line(p) for p in problems[:PROBLEMS_SHOWN]],
-        len(problems),
-        error,
-        str(report.results_path) if report.results_path else None,
-        unchanged,
-    )
-
-
-def summary_of_error(
-    code: int, message: str, settings: Settings, agenda: Path | str | None
-) -> RunSummary:
-    """A run that stopped before it had a report: a bad file, an unreachable API, a bug."""
-    return RunSummary(
-        code,
-        MEANING.get(code, "failed"),
-        settings.event_id,
-        agenda_label(agenda if agenda is not None else settings.agenda),
-        error=message,
-    )
-
-
-def _problem_line(problem: Problem) -> str:
-    """A problem without the cell text it quotes: the row and column say where to look."""
-    where = [f"Row {problem.row}"] if problem.row is not None else []
-    if problem.column is not None:
-        where.append(f'column "{problem.column}"')
-    message = _QUOTED.sub('"…"', problem.message)
-    return f"{', '.join(where)}: {message}" if where else message
 
 
 def deliver(summary: RunSummary, settings: Settings) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
 from importer.check.cells import show
-from importer.check.mapper import Problem
+from importer.check.drafts import Problem
 from importer.fields import FIELDS, IGNORE
 from importer.plan.reconcile import FIELD_NAMES, Change
 from importer.read.table import Table

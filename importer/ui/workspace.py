@@ -25,14 +25,15 @@ from importer.plan.status import Outcome
 from importer.read.agenda import read_agenda as load_agenda
 from importer.read.filetype import TEXT_SUFFIXES
 from importer.read.limits import DEFAULT_LIMITS
-from importer.read.loader import Table, list_sheets
+from importer.read.loader import list_sheets
+from importer.read.table import Table
 from importer.run import ImportReport, ImportRequest, run_import
 from importer.settings.checks import check_event_id
-from importer.settings.config import DateOrder, MappingOptions, Secret, Settings
+from importer.settings.config import MappingOptions, Secret, Settings, default_results_path
+from importer.settings.dateorder import DateOrder, as_date_order
 from importer.sync.answers import check_base_url
 from importer.sync.connect import event_info
 from importer.ui.memory import recall, remember
-from importer.write.results import default_results_path
 from importer.write.template import write_template
 from importer.write.workbook import checked_path, write_checked
 
@@ -252,10 +253,9 @@ class Workspace:
     def recheck(self, date_order: str, default_date: str, timezone: str) -> ImportReport:
         """The check again, with how the sheet's dates and times are read as chosen."""
         assert self.upload is not None
-        orders: dict[str, DateOrder] = {"dmy": "dmy", "mdy": "mdy", "ymd": "ymd"}
         upload = replace(
             self.upload,
-            date_order=orders.get(date_order),  # anything else: from the sheet
+            date_order=as_date_order(date_order),  # anything else: from the sheet
             default_date=_day(default_date),
             timezone=timezone.strip() or None,
         )

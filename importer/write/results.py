@@ -24,6 +24,7 @@ from importer.check.columns import RESULT_COLUMNS, normalise_header
 from importer.errors import UsageError
 from importer.plan.status import Outcome, Status
 from importer.read.table import CellValue, Table
+from importer.settings.config import default_results_path
 from importer.write.atomic import atomically
 from importer.write.resultcells import CellMaker, looks_like_formula
 from importer.write.xlsxrows import Styles, column_letters, row_cells, splice_rows, status_cell
@@ -70,10 +71,6 @@ def _absent_rows(absent: Sequence[Absent]) -> list[tuple[str, ...]]:
         )
         for a in absent
     ]
-
-
-def default_results_path(agenda: Path) -> Path:
-    return agenda.with_name(f"{agenda.stem}.results.xlsx")
 
 
 def check_results_path(agenda: Path, results: Path) -> None:

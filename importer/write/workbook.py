@@ -28,7 +28,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from importer.check.columns import normalise_header
-from importer.check.mapper import Problem
+from importer.check.drafts import Problem
 from importer.plan.status import Outcome, Status
 from importer.read.table import CellValue, Table
 from importer.write.atomic import atomically

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from importer.check.mapper import Mapped, map_rows
+from importer.check.drafts import Mapped
+from importer.check.mapper import map_rows
 from importer.read.table import SourceRow, Table, column_letter
 from importer.settings.config import MappingOptions
 

@@ -11,7 +11,8 @@ import pytest
 from importer.errors import ApiError, UsageError
 from importer.sandbox import DEMO_EVENT_ID, SandboxApp
 from importer.settings.config import Secret
-from importer.sync.client import RetryPolicy, ZuddlClient
+from importer.sync.client import ZuddlClient
+from importer.sync.transport import RetryPolicy
 from tests.unit.sandbox_app import KEY, base_url, sandbox_app, stored, transport
 
 T = TypeVar("T")
