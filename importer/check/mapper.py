@@ -22,6 +22,7 @@ from importer.check.columns import ColumnMap, match_columns
 from importer.check.drafts import MAX_TITLE, UUID_RE, Draft, Mapped, Problem, Severity
 from importer.check.eventdays import counts_days, first_day_number
 from importer.check.phrases import rows_phrase
+from importer.check.replacements import replace_cells, replace_speakers
 from importer.check.rowtimes import Span, TimeContext, finish, read_times
 from importer.check.rowview import RowView
 from importer.check.sanity import sanity_warnings
@@ -103,6 +104,7 @@ def _map_rows(
     locations: Mapping[str, str] | None = None,
 ) -> Mapped:
     cols = match_columns(table, options)
+    table = replace_cells(table, cols, options.replace_values)  # rooms named otherwise, ...
     check_stated_zone(table, options, timezone)
     zone = ZoneInfo(timezone)
     order = options.date_order
@@ -132,6 +134,8 @@ def _map_rows(
         ((r.number, r.values) for r in table.rows), cols.all_of("speakers"), cols.headers
     )
     problems.extend(Problem(None, None, None, n, "warning") for n in notes)
+    if options.replace_values.get("speakers"):
+        people = replace_speakers(people, options.replace_values["speakers"])
     links, not_links = read_file_cells(
         ((r.number, r.values) for r in table.rows), cols.all_of("links"), cols.headers
     )
@@ -420,5 +424,7 @@ def _location(
         hint = " Did you mean " + " or ".join(f'"{places[c][1]}"' for c in close) + "?"
     else:
         hint = " The event's locations are: " + ", ".join(f'"{n}"' for n in names[:10]) + "."
-    row.fail("location", f'"{place}" is not a location of this event.{hint}')
+    row.fail(
+        "location", f'"{place}" is not a location of this event.{hint}', kind="unknown_location"
+    )
     return None

@@ -197,9 +197,11 @@ def _parents(
     outside: dict[int, str] = {}
     hints = _Hints([*by_ref, *existing])
 
-    def fail(draft: Draft, message: str) -> None:
+    def fail(draft: Draft, message: str, kind: str | None = None) -> None:
         cell = mapped.columns.cell("parent", draft.row)
-        problems.append(Problem(draft.row, parent_header, draft.parent_ref, message, cell=cell))
+        problems.append(
+            Problem(draft.row, parent_header, draft.parent_ref, message, cell=cell, kind=kind)
+        )
         invalid.add(draft.row)
 
     for draft in drafts:
@@ -233,6 +235,7 @@ def _parents(
                 f'Parent "{ref}" is not the reference ID of any row in this sheet nor of '
                 f"a session in the event.{hints.hint(ref)} Check the spelling, or leave "
                 "Parent empty.",
+                "unknown_parent",
             )
     _refuse_loops(drafts, parent_of, fail)
     return parent_of, outside

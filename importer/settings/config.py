@@ -16,7 +16,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from importer.cli.nightly import NotifySettings, parse_extras
 from importer.errors import UsageError
 from importer.read.links import is_link
-from importer.settings.configtables import LAYOUT_KEYS, columns_table, layout_table
+from importer.settings.configtables import (
+    LAYOUT_KEYS,
+    columns_table,
+    layout_table,
+    values_table,
+)
 from importer.settings.tomlwords import KIND_WORDS, plain_toml_error, shown
 
 DateOrder = Literal["mdy", "dmy", "ymd"]
@@ -95,6 +100,9 @@ class MappingOptions:
     headerless: bool = False  # [layout] header = false: no row of column names
     # Headers (or letters) whose name prefixes their values: "Format: Panel".
     prefixed: frozenset[str] = frozenset()
+    # [values]: a value of the sheet -> what is used instead, per field ("location", "parent",
+    # "speakers"); "" leaves it out. For rooms, parents or speakers named otherwise in the event.
+    replace_values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -372,6 +380,7 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
         "agenda_headers",
         "notify",
         "layout",
+        "values",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -436,5 +445,6 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
             raise _misplaced(stray, "layout", name)
         raise _unknown_key(stray, set(LAYOUT_KEYS), f"{name} [layout]")
     low.update(layout)
+    low["replace_values"] = values_table(raw.get("values", {}), name)
     mapping = MappingOptions(columns=columns, prefixed=prefixed, **low)
     return Settings(mapping=mapping, **top, **parse_extras(raw, name)).checked()

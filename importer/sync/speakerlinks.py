@@ -88,6 +88,7 @@ def resolve_speakers(
                     "Add the speaker in Zuddl, then run again.",
                     unknown,
                     cols.cell("speakers", draft.row),
+                    "unknown_speaker",
                 )
             )
         links.wanted[draft.row] = tuple(found)
