@@ -35,7 +35,7 @@ COLUMNS_USAGE = (
 KNOWN_DEFAULTS = "date, date_order, duration_minutes, end, end_date, location, start_date, timezone"
 FIELDS = (
     "title, description, start, end, date, duration, location, capacity, reference, zuddl_id, "
-    "parent, tags, ignore"
+    "parent, tags, speakers, ignore"
 )
 FULL = f"""
 event = "{EVENT}"

@@ -341,7 +341,7 @@ def _missing(where: str, missing: Sequence[str], table: Table, used: Mapping[str
             f"{where} has no column for the session {FIELD_LABELS[missing[0]]}. Name a column "
             f"{_EXAMPLES[missing[0]]}, or map one in the config file under [columns].{hint}"
         )
-    labels = " nor for the ".join(FIELD_LABELS[name] for name in missing)
+    labels = " and none for the ".join(FIELD_LABELS[name] for name in missing)
     examples = " and a column ".join(_EXAMPLES[name] for name in missing)
     hint = " and ".join(f'"{header}" for the {FIELD_LABELS[name]}' for name, header in found)
     return (

@@ -39,6 +39,7 @@ FIELDS = (
     "zuddl_id",  # the Zuddl Session ID column this tool writes: the strongest key
     "parent",
     "tags",
+    "speakers",  # names or e-mails of the event's speakers, linked to the session
     "ignore",
 )
 DEFAULT_BASE_URL = "https://api.zuddl.com"
