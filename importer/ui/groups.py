@@ -183,6 +183,7 @@ def _groups(
         field = fields.get(first.column or "")
         error = first.severity == "error"
         leaves_some = total - len(skipped | set(numbers)) > 0  # never skips every row
+        every_row = first.severity == "error" and len(numbers) >= total > 0
         result.append(
             ProblemGroup(
                 f"group-{number}",
@@ -195,9 +196,12 @@ def _groups(
                 rows,
                 numbers,
                 drop_column=error and field in DROPPABLE,
-                use_date=error and first.kind in ("no_date", "bad_date"),
+                # A date column is replaced only when no row's date can be read: the date
+                # given would otherwise move rows whose own date is fine.
+                use_date=error
+                and (first.kind == "no_date" or (first.kind == "bad_date" and every_row)),
                 skip=error and bool(numbers) and not set(numbers) <= skipped and leaves_some,
-                every_row=error and len(numbers) >= total > 0,
+                every_row=every_row,
             )
         )
     return tuple(result)
