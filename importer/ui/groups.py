@@ -100,7 +100,7 @@ class Resolution:
     value_sets: tuple[ValueSet, ...]
     groups: tuple[ProblemGroup, ...]
     described: Mapping[str, str]  # a problem's id -> the ids that describe it (group message)
-    skipped: frozenset[int]  # rows left out by a "Skip these rows"
+    skipped: frozenset[int]  # rows left out by a "Skip these rows" (that still have errors)
     all_skipped: bool  # every row with an error is left out: the import can go on
     editable: bool
 
@@ -139,7 +139,7 @@ def resolution(
         _value_sets(report, chosen),
         groups,
         described,
-        skipped,
+        skipped & bad,  # a row skipped that was corrected since is imported after all
         bool(bad) and bad <= skipped and len(bad) < len(report.table.rows),
         editable,
     )
