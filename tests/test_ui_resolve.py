@@ -346,7 +346,7 @@ def test_a_bad_cell_corrected_in_place_reaches_the_workbooks_and_zuddl(
     assert back["G1"].value == "Status" and back["G3"].value == "created"
 
 
-def test_a_refused_correction_leaves_the_check_as_it_was(
+def test_refused_fixes_leave_the_check_as_it_was(
     browser: Browser, ui: RunningUi, sandbox: SandboxHandle, tmp_path: Path
 ) -> None:
     agenda = write_csv(
@@ -364,6 +364,26 @@ def test_a_refused_correction_leaves_the_check_as_it_was(
     assert 'Problem: "Z99" is not a cell of a column of this sheet.' in html.unescape(
         re.sub(r"<[^>]+>", "", answer.text())
     )
-    assert ui.workspace.upload is not None and ui.workspace.upload.edits == ()
+    refused = {
+        "/resolve/skip": (
+            {"rows": "2"},
+            "Problem: Skipping these rows would leave nothing to import. Fix the column instead: "
+            'choose "Don\'t import this column", or correct the cells.',
+        ),
+        "/resolve/values": (
+            {"field-0": "location", "key-0": "Hall", "value-0": "Main Hall"},
+            'Problem: "Main Hall" is not one of the choices for "Hall".',
+        ),
+        "/resolve/column": ({"column": "Nope"}, 'Problem: "Nope" is not a column of this sheet.'),
+        "/resolve/date": ({"date": ""}, "Problem: Choose the date the rows are on first."),
+    }
+    for path, (form, message) in refused.items():
+        answer = page.request.post(ui.base_url + path, form={"csrf": ui.tokens.csrf, **form})
+        assert answer.status == 400, path
+        assert message in html.unescape(re.sub(r"<[^>]+>", "", answer.text())), path
+    upload = ui.workspace.upload
+    assert upload is not None
+    assert (upload.edits, upload.values, upload.skipped) == ((), (), set())
+    assert "ignore" not in dict(upload.columns).values()
     page.reload()
     expect(page.locator("#check-summary")).to_contain_text("1 row: 1 with problem")

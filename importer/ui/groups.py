@@ -110,7 +110,10 @@ _NUMBER = re.compile(r"\d+")
 
 
 def kind_of(problem: Problem) -> tuple[str, str, str]:
-    """Problems of one kind: the same column and the same message once its values are out."""
+    """Problems of one kind: the same column and the same message once its values are out.
+    Notes about the whole sheet (no row) are few and each says something else: kept apart."""
+    if problem.row is None:
+        return problem.severity, "", problem.message
     text = _NUMBER.sub("#", _QUOTED.sub('"…"', problem.message))
     return problem.severity, problem.column or "", problem.kind or text
 

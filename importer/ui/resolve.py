@@ -38,9 +38,9 @@ Change = Callable[[Workspace, FormData], Upload]
 
 
 def resolve_routes(ui: UiApp) -> list[Route]:
-    def route(path: str, change: Change) -> Route:
+    def route(path: str, change: Change, recheck: bool = True) -> Route:
         async def endpoint(request: Request) -> Response:
-            return await _apply(ui, request, change)
+            return await _apply(ui, request, change, recheck)
 
         return Route(path, endpoint, methods=["POST"])
 
@@ -48,12 +48,12 @@ def resolve_routes(ui: UiApp) -> list[Route]:
         route("/resolve/values", _values),
         route("/resolve/column", _drop_column),
         route("/resolve/date", _one_date),
-        route("/resolve/skip", _skip),
+        route("/resolve/skip", _skip, recheck=False),  # leaving rows out changes no check
         route("/check/cell", _edit_cell),
     ]
 
 
-async def _apply(ui: UiApp, request: Request, change: Change) -> Response:
+async def _apply(ui: UiApp, request: Request, change: Change, recheck: bool) -> Response:
     """The change asked for, then the check again; a refused change leaves all as it was."""
     form = await ui.form(request)
     ws = ui.ws
@@ -62,14 +62,9 @@ async def _apply(ui: UiApp, request: Request, change: Change) -> Response:
     async with ui.lock:
         before = ws.upload
         try:
-            upload = change(ws, form)
-            if upload.skipped != before.skipped and upload == replace(
-                before, skipped=upload.skipped
-            ):
-                ws.upload = upload  # leaving rows out changes nothing to check
-                return RedirectResponse("/check", status_code=303)
-            ws.upload = upload
-            await run_in_threadpool(ws.check)
+            ws.upload = change(ws, form)
+            if recheck:
+                await run_in_threadpool(ws.check)
         except ImporterError as exc:
             ws.upload = before
             await _check_again(ws)
