@@ -32,6 +32,7 @@ TITLES = {
     "parent": "Parents that are no session of the sheet or the event",
     "speakers": "Speakers that are not speakers of the event",
 }
+TIMES = frozenset({"end", "date", "duration"})
 NONE_LABEL = {"location": "No location", "parent": "No parent", "speakers": "Leave out"}
 # Fields a column can be left out for: without a title or a start nothing can be imported.
 DROPPABLE = frozenset(
@@ -198,7 +199,12 @@ def _groups(
                 len(members),
                 rows,
                 numbers,
-                drop_column=error and field in DROPPABLE,
+                # Leaving a column out is offered when the column is the cause (half of the
+                # rows or more); a time column only when no row of it can be read.
+                drop_column=error
+                and field in DROPPABLE
+                and len(numbers) * 2 >= total
+                and (field not in TIMES or every_row),
                 # A date column is replaced only when no row's date can be read: the date
                 # given would otherwise move rows whose own date is fine.
                 use_date=error
