@@ -21,6 +21,7 @@ from importer.ui.views import MAX_PROBLEMS_SHOWN
 from importer.ui.words import page_words
 
 MAX_ROWS_LISTED = 200  # per group; the checked workbook has them all
+MAX_VALUES_LISTED = 300  # per field; the others are listed once these are chosen
 MAX_CHOICES = 500  # parents to choose from: a longer list would not be read
 UNKNOWN = {
     "unknown_location": "location",
@@ -61,6 +62,7 @@ class ValueSet:
     column: str | None
     values: tuple[ValueToResolve, ...]
     choices: tuple[Choice, ...]
+    more: int = 0  # values not listed (the most frequent come first)
 
 
 @dataclass(frozen=True)
@@ -240,8 +242,11 @@ def _value_sets(
         if field not in found:
             continue
         column = next((h for h, f in columns.items() if f == field), None)
-        values = tuple(sorted(found[field].values(), key=lambda v: (-v.rows, v.value.casefold())))
-        result.append(ValueSet(field, TITLES[field], column, values, _choices(report, field)))
+        values = tuple(  # the ones still to choose first, the most frequent first
+            sorted(found[field].values(), key=lambda v: (bool(v.chosen), -v.rows, v.value.lower()))
+        )
+        shown, more = values[:MAX_VALUES_LISTED], max(0, len(values) - MAX_VALUES_LISTED)
+        result.append(ValueSet(field, TITLES[field], column, shown, _choices(report, field), more))
     return tuple(result)
 
 

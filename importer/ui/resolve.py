@@ -97,7 +97,7 @@ def _values(ws: Workspace, form: FormData) -> Upload:
             raise UsageError(f'"{field}" is not a field whose values can be chosen.')
         value, choice = _text(form, f"key-{index}"), _text(form, f"value-{index}")
         count = _text(form, f"rows-{index}")
-        rows = int(count) if count.isdigit() else 0
+        rows = int(count) if count.isdigit() and len(count) < 10 else 0
         key = (field, value_key(value))
         if not choice:
             kept.pop(key, None)
