@@ -316,6 +316,11 @@ def test_a_bad_cell_corrected_in_place_reaches_the_workbooks_and_zuddl(
         box.press("Enter")
         expect(page.locator("#check-summary")).to_contain_text("4 rows: 1 with problem")
         expect(page.locator("#sheet tr[data-row='3'] td").nth(2)).to_have_text("2026-06-10")
+        expect(page.locator("#sheet td[data-edited]")).to_have_count(1)
+        expect(page.locator("#edited-note")).to_have_text(
+            "1 cell corrected on this page (marked ✎). Your file is unchanged; the check, the "
+            "checked workbook, the import and the workbook written back have the corrections."
+        )
         page.context.close()
         if width == 1366:
             ui.workspace.discard_upload()

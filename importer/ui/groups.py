@@ -106,6 +106,7 @@ class Resolution:
     skipped: frozenset[int]  # rows left out by a "Skip these rows" (that still have errors)
     all_skipped: bool  # every row with an error is left out: the import can go on
     editable: bool
+    edited: frozenset[tuple[int, int]] = frozenset()  # (row, column index) corrected here
 
 
 _QUOTED = re.compile(r'"[^"]*"')
@@ -148,6 +149,7 @@ def resolution(
         skipped & bad,  # a row skipped that was corrected since is imported after all
         bool(bad) and bad <= skipped and len(bad) < len(report.table.rows),
         editable,
+        report.table.edited,
     )
 
 
