@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from importer.check.mapper import UUID_RE, Mapped, map_rows
+from importer.check.columns import match_columns
+from importer.check.mapper import Mapped, map_rows
 from importer.check.sessionfiles import add_files, files_note
 from importer.check.speakers import EventSpeaker
 from importer.errors import ExitCode, ImporterError, UsageError
@@ -27,8 +28,9 @@ from importer.read.agenda import RESHAPED, read_agenda, reshaped
 from importer.read.download import AgendaSource, fetch_agenda
 from importer.read.edits import edit_cells
 from importer.read.table import Table
+from importer.settings.checks import check_event_id
 from importer.settings.config import Secret, Settings
-from importer.sync.client import RetryPolicy, ZuddlClient
+from importer.sync.client import RetryPolicy, Transport, ZuddlClient
 from importer.sync.dispatch import Progress, Verification
 from importer.sync.event import EventState, journal_notes, read_event, wait_for_killed_creates
 from importer.sync.journal import (
@@ -82,6 +84,9 @@ class ImportRequest:
     # Cells corrected without editing the file ("D14" -> text): checked, imported and written
     # into the workbooks the run writes back (importer.read.edits).
     edits: Mapping[str, str] = field(default_factory=dict)
+    # The API client's transport; None: real HTTP. A test or an embedding app passes
+    # httpx.ASGITransport(app=...) to run the whole import in-process.
+    transport: Transport | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -169,7 +174,9 @@ async def _run_import(request: ImportRequest) -> ImportReport:
                 stack.enter_context(
                     event_lock(settings.base_url, settings.event_id, settings.lock_dir)
                 )
-            client = await stack.enter_async_context(_client(settings, request.api_key))
+            client = await stack.enter_async_context(
+                _client(settings, request.api_key, request.transport)
+            )
         report = await _plan_and_send(request, table, client, results_path, run_id, stack)
         # Still under the event's lock: a second run cannot start before the files are out.
         report = _write_files(request, table, report, results_path)
@@ -199,15 +206,12 @@ def _checked(request: ImportRequest) -> tuple[Path | str, bool]:
     online = request.api_key is not None and settings.event_id is not None
     if not online and not request.dry_run:
         raise UsageError("An import needs --event (the Zuddl event ID) and an API key.")
-    if settings.event_id is not None and not UUID_RE.match(settings.event_id):
-        raise UsageError(
-            f'"{settings.event_id}" is not an event ID. An event ID looks like '
-            "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
-        )
+    if settings.event_id is not None:
+        check_event_id(settings.event_id)
     return agenda, online
 
 
-def _client(settings: Settings, key: Secret) -> ZuddlClient:
+def _client(settings: Settings, key: Secret, transport: Transport | None) -> ZuddlClient:
     return ZuddlClient(
         settings.base_url,
         key,
@@ -217,6 +221,7 @@ def _client(settings: Settings, key: Secret) -> ZuddlClient:
         rate_limit=settings.rate_limit,
         concurrency=settings.concurrency,
         retry=RetryPolicy(settings.retry_attempts, settings.retry_deadline_s),
+        transport=transport,
     )
 
 
@@ -249,12 +254,13 @@ async def _planned(
     when the sheet has them), and plan against it."""
     state: EventState | None = None
     history = History(frozenset(), {})
+    columns = match_columns(table, settings.mapping)  # once: the event's reads and the mapper
     timezone = settings.mapping.timezone
     if client is not None and settings.event_id is not None:
         journaled = read_journal(journal_path(results_path), settings.event_id, settings.base_url)
         history = read_history(journal_path(results_path), settings.event_id, settings.base_url)
         await wait_for_killed_creates(results_path, settings, notes)
-        state = await read_event(client, settings, table, journaled)
+        state = await read_event(client, settings, table, columns, journaled)
         timezone = state.timezone
         notes.extend(state.notes)
     if client is None and settings.event_id is not None:
@@ -268,8 +274,9 @@ async def _planned(
             "Times are read as UTC: give --timezone (e.g. Europe/Berlin) if they "
             "are local times of the event."
         )
+    locations = state.locations if state else None
     mapped = map_rows(
-        table, settings.mapping, timezone=timezone, locations=state.locations if state else None
+        table, settings.mapping, timezone=timezone, locations=locations, columns=columns
     )
     links = None  # speakers are linked only when the sheet has a speakers column
     if client is not None and settings.event_id and "speakers" in mapped.columns.fields:
@@ -279,7 +286,7 @@ async def _planned(
     plan = build_plan(
         mapped,
         existing=state.existing if state else None,
-        invalid_refs=_invalid_refs(table, mapped),
+        invalid_refs=mapped.invalid_refs,
         mode=settings.mode,
         compared=held_fields(
             mapped.columns.fields, settings.mapping.default_location, bool(state and state.virtual)
@@ -311,18 +318,8 @@ async def _plan_and_send(
             Journal(journal_path(results_path), run_id, settings.event_id, settings.base_url)
         )
         notes.extend(journal_notes(journal.confirmed(), state.existing, plan))
-    if plan.derived:
-        count = len(plan.derived)
-        notes.append(
-            f"{count} row{'s have' if count != 1 else ' has'} no reference ID; IDs made from "
-            "title and start are used (column Reference ID Used of the results). Copy them into "
-            "the sheet so later runs still match these sessions when a title or time changes."
-        )
-    if links is not None and state is not None:
-        notes.extend(plan_note(planned_changes(links, plan, state.remote)))
+    notes.extend(_plan_notes(plan, mapped, state, links))
     files = {d.row: d.files for d in mapped.drafts if d.files}
-    if files and state is not None:
-        notes.extend(files_note(files, sessions_of(plan), state.remote))
     if request.on_plan is not None:
         request.on_plan(plan)
     warnings = row_warnings(plan)
@@ -338,13 +335,7 @@ async def _plan_and_send(
     )
     if state is not None and client is not None and not request.dry_run:
         await sending.send(client, state, journal)
-        if links is not None and sending.stopped is None and settings.event_id:
-            await link_speakers(client, settings.event_id, links, outcomes, state.remote)
-        if files and sending.stopped is None and settings.event_id:
-            await add_files(client, settings.event_id, files, outcomes, state.remote)
-        notes.extend(state.naming.notes)
-        if sending.created_any:
-            notes.extend(await duplicates(client, settings, plan, outcomes))
+        notes.extend(await _after_sending(sending, client, state, links, files))
     if client is not None:
         notes.extend(client.notes)
     counts = Counter(o.status for o in outcomes.values())
@@ -366,13 +357,41 @@ async def _plan_and_send(
     )
 
 
-def _invalid_refs(table: Table, mapped: Mapped) -> dict[str, int]:
-    index = mapped.columns.fields.get("reference")
-    if index is None:
-        return {}
-    refs: dict[str, int] = {}
-    for row in table.rows:
-        value = row.values[index]
-        if row.number in mapped.invalid_rows and value is not None:
-            refs.setdefault(str(value).strip(), row.number)
-    return refs
+def _plan_notes(
+    plan: Plan, mapped: Mapped, state: EventState | None, links: SpeakerLinks | None
+) -> list[str]:
+    """What the plan says beyond its steps: derived references, speakers and files to add."""
+    notes = []
+    if plan.derived:
+        count = len(plan.derived)
+        notes.append(
+            f"{count} row{'s have' if count != 1 else ' has'} no reference ID; IDs made from "
+            "title and start are used (column Reference ID Used of the results). Copy them into "
+            "the sheet so later runs still match these sessions when a title or time changes."
+        )
+    if links is not None and state is not None:
+        notes.extend(plan_note(planned_changes(links, plan, state.remote)))
+    files = {d.row: d.files for d in mapped.drafts if d.files}
+    if files and state is not None:
+        notes.extend(files_note(files, sessions_of(plan), state.remote))
+    return notes
+
+
+async def _after_sending(
+    sending: Sending,
+    client: ZuddlClient,
+    state: EventState,
+    links: SpeakerLinks | None,
+    files: dict[int, tuple[tuple[str, str], ...]],
+) -> list[str]:
+    """Speakers linked and files added once the sessions exist (unless the run stopped),
+    then what the answers taught: the reference name, and duplicates a create may have made."""
+    settings, plan, outcomes = sending.settings, sending.plan, sending.outcomes
+    if links is not None and sending.stopped is None and settings.event_id:
+        await link_speakers(client, settings.event_id, links, outcomes, state.remote)
+    if files and sending.stopped is None and settings.event_id:
+        await add_files(client, settings.event_id, files, outcomes, state.remote)
+    notes = list(state.naming.notes)
+    if sending.created_any:
+        notes.extend(await duplicates(client, settings, plan, outcomes))
+    return notes

@@ -36,7 +36,7 @@ COLUMNS_USAGE = (
 KNOWN_DEFAULTS = "date, date_order, duration_minutes, end, end_date, location, start_date, timezone"
 FIELDS = (
     "title, description, start, end, date, duration, location, capacity, reference, zuddl_id, "
-    "parent, tags, speakers, ignore"
+    "parent, tags, speakers, links, ignore"
 )
 FULL = f"""
 event = "{EVENT}"

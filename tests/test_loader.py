@@ -17,7 +17,7 @@ from importer.read.loader import SourceRow, Table, _clean, column_letter, list_s
 from tests.loader_fixtures import Formula, write_encrypted_workbook, write_raw_xlsx
 
 ALLOWED_TYPES = (str, int, float, bool, dt.datetime, dt.date, dt.time, dt.timedelta, type(None))
-SUPPORTED = ".xlsx, .xlsm, .xls, .ods, .csv, .tsv and .txt"
+SUPPORTED = ".xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt and schedule exports (.json)"
 PYTHON_WORDS = ("None", "NaN", "NaT", "dtype", "Timestamp", "KeyError", "Traceback", "Error:")
 RESAVE = 'save it again as "Excel Workbook (.xlsx)" or as CSV, then try again.'
 

@@ -10,177 +10,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from importer.errors import InputFileError
+from importer.fields import BY_NAME, FIELDS, REQUIRED, TEMPLATE_COLUMNS
 from importer.read.table import Table
 from importer.settings.config import MappingOptions
 
 # The headers the template, the examples and the README use.
-CANONICAL_HEADERS = (
-    "Reference ID",
-    "Parent",
-    "Title",
-    "Description",
-    "Date",
-    "Start Time",
-    "End Time",
-    "Location",
-    "Capacity",
-    "Tags",
-)
+CANONICAL_HEADERS = tuple(c.header for c in TEMPLATE_COLUMNS if c.in_samples)
 # Earlier aliases win when two columns claim one field ("Title" beats "Name").
-ALIASES: dict[str, tuple[str, ...]] = {
-    # The column this tool writes into results and written-back workbooks: read back as a key.
-    "zuddl_id": ("zuddlsessionid", "zuddlid"),
-    "reference": (
-        "referenceid",
-        "reference",
-        "ref",
-        "refid",
-        "externalid",
-        "externalrefid",
-        "externalreference",
-        "sessioncode",
-        "sessionref",
-        "code",
-        "sessionid",
-        "id",
-    ),
-    "parent": (
-        "parent",
-        "parentreference",
-        "parentref",
-        "parentid",
-        "partof",
-        "parentsession",
-        "parentsessionref",
-        "parentcode",
-        "belongsto",
-    ),
-    "title": (
-        "title",
-        "sessiontitle",
-        "sessionname",
-        "name",
-        "talktitle",
-        "talk",
-        "subject",
-        "event",
-        "eventname",
-        "session",
-    ),
-    "description": (
-        "description",
-        "abstract",
-        "summary",
-        "sessiondescription",
-        "details",
-        "desc",
-        "synopsis",
-    ),
-    "date": ("date", "day", "sessiondate", "eventdate"),
-    "start": (
-        "start",
-        "starttime",
-        "starts",
-        "startdatetime",
-        "begin",
-        "begins",
-        "from",
-        "time",
-        "timeslot",
-        "startat",
-        "scheduledat",
-    ),
-    "end": ("end", "endtime", "ends", "enddatetime", "finish", "finishtime", "until", "to"),
-    "duration": (
-        "duration",
-        "durationmin",
-        "durationmins",
-        "durationminutes",
-        "length",
-        "lengthmin",
-        "minutes",
-        "mins",
-        "scheduledduration",
-    ),
-    "location": (
-        "location",
-        "room",
-        "venue",
-        "locationid",
-        "locationname",
-        "stage",
-        "hall",
-        "place",
-        "roomname",
-    ),
-    "capacity": (
-        "capacity",
-        "seats",
-        "totalcapacity",
-        "maxattendees",
-        "availablespots",
-        "maxcapacity",
-        "spots",
-    ),
-    "tags": (
-        "tags",
-        "tag",
-        "track",
-        "tracks",
-        "category",
-        "categories",
-        "topics",
-        "keywords",
-        "labels",
-        "type",
-        "sessiontype",
-        "topic",
-        "format",
-        "sessionformat",
-        "level",
-        "audience",
-        "difficulty",
-    ),
-    "speakers": (
-        "speakers",
-        "speaker",
-        "presenters",
-        "presenter",
-        "panelists",
-        "panelist",
-        "panellists",
-        "panellist",
-        "moderators",
-        "moderator",
-        "authors",
-        "author",
-        "chairs",
-        "chair",
-        "speakernames",
-        "speakername",
-        "speakeremails",
-        "speakeremail",
-    ),
-    "links": (
-        "links",
-        "link",
-        "slides",
-        "slideslink",
-        "slidesurl",
-        "presentation",
-        "recording",
-        "recordings",
-        "recordinglink",
-        "recordingurl",
-        "video",
-        "videolink",
-        "videourl",
-        "stream",
-        "streamlink",
-        "streamurl",
-        "livestream",
-    ),
-}
+ALIASES = {f.name: f.aliases for f in FIELDS}
 # Columns this tool adds to results and written-back sheets: never read back as data.
 OWN_COLUMNS = frozenset(
     {
@@ -203,22 +40,7 @@ SHAPE_COLUMNS = frozenset({"rooms", "cell", "sheet", "sheetrow", "speakers"})
 _ALIAS_RANK = {
     alias: (field, rank) for field, names in ALIASES.items() for rank, alias in enumerate(names)
 }
-FIELD_LABELS = {
-    "zuddl_id": "Zuddl session ID",
-    "reference": "reference ID",
-    "parent": "parent reference",
-    "title": "title",
-    "description": "description",
-    "date": "date",
-    "start": "start time",
-    "end": "end time",
-    "duration": "duration",
-    "location": "location",
-    "capacity": "capacity",
-    "tags": "tags",
-    "speakers": "speakers",
-    "links": "links",
-}
+FIELD_LABELS = {f.name: f.label for f in FIELDS}
 
 
 def normalise_header(text: str) -> str:
@@ -239,9 +61,9 @@ def is_known_header(text: str) -> bool:
 
 
 # Fields that several columns may feed (joined or collected); any other takes one column.
-JOINABLE = ("title", "description", "tags")
+JOINABLE = tuple(f.name for f in FIELDS if f.several == "joined")
 # Fields several columns feed without a mapping: "Speaker" and "Moderator" both name people.
-COLLECTED = ("speakers", "links")
+COLLECTED = tuple(f.name for f in FIELDS if f.several == "collected")
 
 
 @dataclass(frozen=True)
@@ -285,7 +107,7 @@ def _explicit(table: Table, options: MappingOptions) -> dict[int, tuple[str, str
 
 
 def match_columns(
-    table: Table, options: MappingOptions, required: Sequence[str] = ("title", "start")
+    table: Table, options: MappingOptions, required: Sequence[str] = REQUIRED
 ) -> ColumnMap:
     headers, notes = table.headers, []
     explicit = _explicit(table, options)
@@ -327,7 +149,6 @@ def match_columns(
     return ColumnMap(fields, headers, tuple(notes), table.columns, extra, prefixed)
 
 
-_EXAMPLES = {"title": '"Title"', "start": '"Start" (or "Date" and "Start Time")'}
 _TIME_TEXT = re.compile(r"\b\d{1,2}\s*([:.h]\s*\d{2}|[ap]\.?m\b)", re.IGNORECASE)
 
 
@@ -339,15 +160,19 @@ def _missing(where: str, missing: Sequence[str], table: Table, used: Mapping[str
         hint = f' Did you mean "{found[0][1]}"?' if found else ""
         return (
             f"{where} has no column for the session {FIELD_LABELS[missing[0]]}. Name a column "
-            f"{_EXAMPLES[missing[0]]}, or map one in the config file under [columns].{hint}"
+            f"{_example(missing[0])}, or map one in the config file under [columns].{hint}"
         )
     labels = " and none for the ".join(FIELD_LABELS[name] for name in missing)
-    examples = " and a column ".join(_EXAMPLES[name] for name in missing)
+    examples = " and a column ".join(_example(name) for name in missing)
     hint = " and ".join(f'"{header}" for the {FIELD_LABELS[name]}' for name, header in found)
     return (
         f"{where} has no column for the session {labels}. Name a column {examples}, or map "
         f"them in the config file under [columns].{f' Did you mean {hint}?' if hint else ''}"
     )
+
+
+def _example(field: str) -> str:
+    return BY_NAME[field].required or f'"{BY_NAME[field].choice}"'
 
 
 def _closest(field: str, table: Table, used: Mapping[str, int]) -> str | None:

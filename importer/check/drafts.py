@@ -6,19 +6,17 @@ them without the rules; ``importer.check.mapper`` still exports them.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from importer.check.columns import ColumnMap
+from importer.fields import MAX_TITLE
+from importer.settings.checks import UUID_RE
 
 Severity = Literal["error", "warning"]
-MAX_TITLE = 500
-UUID_RE = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +66,18 @@ class Mapped:
     problems: tuple[Problem, ...]
     invalid_rows: frozenset[int]
     columns: ColumnMap
+    # Each row's Reference ID cell as the mapper reads it (row number -> text): the plan needs
+    # the references of invalid rows too, so their children can name the row that holds them.
+    row_refs: Mapping[int, str] = field(default_factory=dict)
+
+    @property
+    def invalid_refs(self) -> dict[str, int]:
+        """Reference ID -> the first invalid row that carries it."""
+        refs: dict[str, int] = {}
+        for row in sorted(self.invalid_rows):
+            if (ref := self.row_refs.get(row)) is not None:
+                refs.setdefault(ref, row)
+        return refs
 
     @property
     def errors(self) -> tuple[Problem, ...]:

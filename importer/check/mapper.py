@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from importer.check.cells import Cell, CellError, infer_date_order, parse_whole_number, show
 from importer.check.columns import ColumnMap, match_columns
-from importer.check.drafts import MAX_TITLE, UUID_RE, Draft, Mapped, Problem, Severity
+from importer.check.drafts import Draft, Mapped, Problem, Severity
 from importer.check.eventdays import counts_days, first_day_number
 from importer.check.phrases import rows_phrase
 from importer.check.replacements import replace_cells, replace_speakers
@@ -30,9 +30,11 @@ from importer.check.sections import Times, section_spans
 from importer.check.sequence import settle
 from importer.check.sessionfiles import file_problems, read_file_cells
 from importer.check.speakers import read_speaker_cells
+from importer.fields import MAX_TITLE
 from importer.read.context import check_stated_zone
 from importer.read.excelerrors import ExcelError
 from importer.read.table import Table
+from importer.settings.checks import UUID_RE
 from importer.settings.config import MappingOptions
 
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
@@ -73,13 +75,15 @@ def map_rows(
     *,
     timezone: str,
     locations: Mapping[str, str] | None = None,
+    columns: ColumnMap | None = None,
 ) -> Mapped:
     """Every row of ``table`` as a ``Draft`` or as problems.
 
-    ``locations`` maps the event's location names, as the event spells them, to their IDs.
+    ``locations`` maps the event's location names, as the event spells them, to their IDs;
+    ``columns`` are the table's columns when the caller has matched them already.
     """
     with _collector_paused():
-        return _map_rows(table, options, timezone=timezone, locations=locations)
+        return _map_rows(table, options, timezone=timezone, locations=locations, columns=columns)
 
 
 @contextmanager
@@ -102,8 +106,9 @@ def _map_rows(
     *,
     timezone: str,
     locations: Mapping[str, str] | None = None,
+    columns: ColumnMap | None = None,
 ) -> Mapped:
-    cols = match_columns(table, options)
+    cols = columns or match_columns(table, options)
     table = replace_cells(table, cols, options.replace_values)  # rooms named otherwise, ...
     check_stated_zone(table, options, timezone)
     zone = ZoneInfo(timezone)
@@ -162,7 +167,8 @@ def _map_rows(
     for row, _ in made:
         problems.extend(row.problems)
     invalid = {row.number for row, draft in made if draft is None}
-    return Mapped(tuple(d for _, d in drafts), tuple(problems), frozenset(invalid), cols)
+    row_refs = {row: ref for ref, rows in ref_rows.items() for row in rows}
+    return Mapped(tuple(d for _, d in drafts), tuple(problems), frozenset(invalid), cols, row_refs)
 
 
 @dataclass

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from importer.errors import UsageError
+from importer.settings.checks import known_zone
 
 # Abbreviations that name one zone only. Each maps to a zone that uses it all year, or a
 # zone whose daylight-saving pair it belongs to (the date decides which one applies).
@@ -102,11 +102,7 @@ def event_zone(text: str) -> EventZone:
 def _is_iana(name: str) -> bool:
     if not name or name.upper() in _SEVERAL or name.upper() in _ONE_ZONE.keys() - {"UTC"}:
         return False  # legacy names like EST or CET exist in tzdata but mean other things
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    return known_zone(name) is not None
 
 
 def _reading(token: str) -> str | None:

@@ -71,13 +71,12 @@ def held_fields(
     """The fields the sheet holds, the only ones compared and sent: a column that is absent
     (or ignored) leaves what Zuddl has alone. Capacity is never Zuddl's on a virtual event."""
     present = set(columns)
-    held = {"title", "start", "end"} | {
-        f for f in ("description", "tags", "parent") if f in present
-    }
-    if "location" in present or default_location:
+    # Every draft has a title, a start and an end, whichever columns gave them.
+    held = {"title", "start", "end"} | {key for key, name in FIELD_NAMES.items() if name in present}
+    if default_location:
         held.add("location_id")
-    if "capacity" in present and not virtual:
-        held.add("capacity")
+    if virtual:
+        held.discard("capacity")
     return tuple(f for f in COMPARED if f in held)
 
 

@@ -8,24 +8,26 @@ Zuddl: kept, and said. Changed on both sides is a conflict, settled by ``on_conf
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from importer.fields import FIELDS, RECONCILED
 from importer.plan.remote import RemoteSession
 
 OnConflict = Literal["stop", "sheet", "zuddl"]
-COMPARED = ("title", "description", "start", "end", "location_id", "capacity", "tags", "parent")
-FIELD_NAMES = {
-    "title": "title",
-    "description": "description",
-    "start": "start",
-    "end": "end",
-    "location_id": "location",
-    "capacity": "capacity",
-    "tags": "tags",
-    "parent": "parent",
+# The plan's name of each field compared here -> (its name, how: "id" in any case, "set" in
+# any order, "value" as it is), from importer/fields.py.
+_MARKED = {
+    f.compared.key: (f.name, f.compared.how)
+    for f in FIELDS
+    if f.compared and f.compared.how in RECONCILED
 }
+# In the order a session's attributes are declared, so changes read title first, parent last.
+COMPARED = tuple(a.name for a in dataclasses.fields(RemoteSession) if a.name in _MARKED)
+# The plan's name -> the field's name, as the config file and the messages say it.
+FIELD_NAMES = {key: _MARKED[key][0] for key in COMPARED}
 _UNKNOWN = object()
 
 
@@ -71,9 +73,10 @@ def _comparable(name: str, value: object) -> object:
     any order, nothing and empty alike (times are UTC text of one precision on both sides)."""
     if value in ("", None):
         return None
-    if name in ("location_id", "parent") and isinstance(value, str):
+    how = _MARKED[name][1] if name in _MARKED else "value"
+    if how == "id" and isinstance(value, str):
         return value.lower()
-    if name == "tags" and isinstance(value, tuple | list):
+    if how == "set" and isinstance(value, tuple | list):
         return frozenset(str(v) for v in value)
     return value
 

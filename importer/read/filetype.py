@@ -27,6 +27,7 @@ EXPECTED = {
     ".csv": "a CSV text file",
     ".tsv": "a tab-separated text file",
     ".txt": "a text file",
+    ".json": "a conference schedule export (.json)",
 }
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 # What a file's bytes may turn out to be. "zip" and "ole" are unrecognised containers: the
@@ -94,7 +95,8 @@ def check_present(path: Path) -> int:
         what = f"{suffix} files are not supported" if suffix else "its name has no type ending"
         raise InputFileError(
             f"{name} cannot be imported: {what}. Supported file types are .xlsx, .xlsm, .xls, "
-            ".ods, .csv, .tsv and .txt. Save the agenda in one of these formats and try again."
+            ".ods, .csv, .tsv, .txt and schedule exports (.json). Save the agenda in one of these "
+            "formats and try again."
         )
     if name.startswith("~$"):
         raise InputFileError(

@@ -72,8 +72,8 @@ def bind(host: str, port: int, what: str = "the sandbox") -> socket.socket:
 def in_thread(server: uvicorn.Server, sock: socket.socket, what: str) -> Iterator[None]:
     """Run ``server`` on ``sock`` in a daemon thread until the block ends, then close both.
 
-    Shared by the sandbox and the page: tests and the embedded modes need a server that is
-    answering before the first request goes out, and gone when the block is left.
+    Tests and the embedded modes need a server that is answering before the first request
+    goes out, and gone when the block is left.
     """
     name = "zuddl-" + what.split()[-1]
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True)

@@ -2,50 +2,38 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from importer.cli.nightly import NotifySettings, parse_extras
 from importer.errors import UsageError
+from importer.fields import BY_NAME, COLUMN_TARGETS
 from importer.read.links import is_link
+from importer.settings.checks import check_timezone
 from importer.settings.configtables import (
     LAYOUT_KEYS,
+    MAPPING_KEYS,
     columns_table,
+    defaults_table,
     layout_table,
     values_table,
 )
-from importer.settings.tomlwords import KIND_WORDS, plain_toml_error, shown
+from importer.settings.tomlkeys import misplaced, take, unknown_key
+from importer.settings.tomlwords import plain_toml_error
 
 DateOrder = Literal["mdy", "dmy", "ymd"]
 HeadingMode = Literal["parent", "tag", "date", "ignore"]
-FIELDS = (
-    "title",
-    "description",
-    "start",
-    "end",
-    "date",
-    "duration",
-    "location",
-    "capacity",
-    "reference",
-    "zuddl_id",  # the Zuddl Session ID column this tool writes: the strongest key
-    "parent",
-    "tags",
-    "speakers",  # names or e-mails of the event's speakers, linked to the session
-    "ignore",
-)
 DEFAULT_BASE_URL = "https://api.zuddl.com"
+API_KEY_ENV = "ZUDDL_API_KEY"  # the variable that holds the key unless api_key_env names another
 MAX_DURATION_MIN = 366 * 24 * 60
 # The contract's two names of the reference field; one setting picks what is sent.
-REFERENCE_FIELDS = ("auto", "referenceId", "externalRefId")
+REFERENCE_FIELDS = ("auto", *BY_NAME["reference"].json)
 
 
 class Secret:
@@ -110,7 +98,7 @@ class MappingOptions:
 class Settings:
     event_id: str | None = None
     base_url: str = DEFAULT_BASE_URL
-    api_key_env: str = "ZUDDL_API_KEY"
+    api_key_env: str = API_KEY_ENV
     # "auto": learned from what the event lists, else from the answer to the first create.
     reference_field: str = "auto"
     auth_scheme: Literal["raw", "bearer"] = "raw"  # the docs show the raw key; Bearer exists
@@ -247,15 +235,6 @@ def change_limit(text: str, rows: int) -> int:
         ) from exc
 
 
-def check_timezone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise UsageError(
-            f'"{name}" is not a time zone. Use a name like Europe/Berlin, America/New_York or UTC.'
-        ) from exc
-
-
 _TOP_KEYS = {
     "event": ("event_id", str),
     "base_url": ("base_url", str),
@@ -280,16 +259,6 @@ _TOP_KEYS = {
     "max_retry_after": ("max_retry_after_s", (int, float)),
     "on_conflict": ("on_conflict", str),
     "unknown_speakers": ("unknown_speakers", str),
-}
-_MAPPING_KEYS = {
-    "timezone": ("timezone", str),
-    "date_order": ("date_order", str),
-    "duration_minutes": ("default_duration_min", int),
-    "date": ("default_date", (str, date)),
-    "location": ("default_location", str),
-    "start_date": ("start_date", (str, date)),
-    "end_date": ("end_date", (str, date)),
-    "end": ("end_mode", str),
 }
 
 
@@ -334,45 +303,6 @@ def load_settings(path: Path | None) -> Settings:
     return replace(settings, key_from_file=Secret(key.strip()))
 
 
-def _fits(value: object, kind: Any) -> bool:
-    # TOML true/false are bools, which Python counts as ints: only a bool setting takes them.
-    # A date and time is a date to Python, but never a date setting here.
-    if isinstance(value, bool):
-        return kind is bool
-    if isinstance(value, datetime):
-        return False
-    return isinstance(value, kind)
-
-
-def _unknown_key(key: str, known: set[str], where: str) -> UsageError:
-    close = difflib.get_close_matches(key, sorted(known), n=1)
-    hint = f' (did you mean "{close[0]}"?)' if close else ""
-    return UsageError(
-        f'{where}: unknown setting "{key}"{hint}. '
-        f"Known settings{' there' if '[' in where else ''}: {', '.join(sorted(known))}."
-    )
-
-
-def _misplaced(key: str, table: str, name: str) -> UsageError:
-    # TOML reads every line after a [table] line as part of that table, top-level ones too.
-    return UsageError(
-        f'{name} [{table}]: "{key}" is a top-level setting, but it stands below the [{table}] '
-        "line, so it counts as part of that table. Move it above the first [table] line."
-    )
-
-
-def _take(table: Mapping[str, Any], keys: dict[str, tuple[str, Any]], where: str) -> dict[str, Any]:
-    result = {}
-    for key, value in table.items():
-        if key not in keys:
-            continue
-        name, kind = keys[key]
-        if not _fits(value, kind):
-            raise UsageError(f'{where}: "{key}" must be {KIND_WORDS[kind]}, not {shown(value)}.')
-        result[name] = value
-    return result
-
-
 def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
     known = set(_TOP_KEYS) | {
         "columns",
@@ -385,67 +315,53 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
     }
     unknown = sorted(set(raw) - known)
     if unknown:
-        key = unknown[0]
-        if key in _MAPPING_KEYS:
+        if unknown[0] in MAPPING_KEYS:
             raise UsageError(
-                f'{name}: "{key}" belongs under [defaults]. Move the line below a [defaults] line.'
+                f'{name}: "{unknown[0]}" belongs under [defaults]. Move the line below a '
+                "[defaults] line."
             )
-        raise _unknown_key(key, known, name)
-    top = _take(raw, _TOP_KEYS, name)
+        raise unknown_key(unknown[0], known, name)
+    top = _top_settings(raw, name, base)
+    low, stray = defaults_table(raw.get("defaults", {}), name)
+    if stray is not None:
+        raise _stray(stray, "defaults", MAPPING_KEYS, name)
+    columns, prefixed = _columns(raw.get("columns", {}), name)
+    layout, stray = layout_table(raw.get("layout", {}), name)
+    if stray is not None:
+        raise _stray(stray, "layout", LAYOUT_KEYS, name)
+    values = values_table(raw.get("values", {}), name)
+    mapping = MappingOptions(
+        columns=columns, prefixed=prefixed, replace_values=values, **low, **layout
+    )
+    return Settings(mapping=mapping, **top, **parse_extras(raw, name)).checked()
+
+
+def _top_settings(raw: dict[str, Any], name: str, base: Path) -> dict[str, Any]:
+    top = take(raw, _TOP_KEYS, name)
     # Paths in the file are relative to the file, so a scheduled run works from any folder.
     for key in ("results", "agenda", "log_file", "lock_dir"):
         if key in top and not (key == "agenda" and is_link(top[key])):
             top[key] = base / Path(top[key]).expanduser()
     if "max_changes" in top:
         top["max_changes"] = str(top["max_changes"])
-    defaults = raw.get("defaults", {})
-    if not isinstance(defaults, dict):
-        raise UsageError(f"{name}: [defaults] must be a table.")
-    unknown = sorted(set(defaults) - set(_MAPPING_KEYS))
-    if unknown:
-        # TOML puts every line after [defaults] in that table, top-level settings included.
-        if unknown[0] in _TOP_KEYS:
-            raise _misplaced(unknown[0], "defaults", name)
-        raise _unknown_key(unknown[0], set(_MAPPING_KEYS), f"{name} [defaults]")
-    low = _take(defaults, _MAPPING_KEYS, f"{name} [defaults]")
-    for key, setting in (
-        ("default_date", "date"),
-        ("start_date", "start_date"),
-        ("end_date", "end_date"),
-    ):
-        if key in low and isinstance(low[key], str):
-            try:
-                low[key] = date.fromisoformat(low[key])
-            except ValueError as exc:
-                raise UsageError(
-                    f'{name} [defaults]: {setting} "{defaults[setting]}" is not a date like '
-                    "2026-06-10."
-                ) from exc
-    if low.get("end_mode") not in (None, "next"):
-        raise UsageError(
-            f'{name} [defaults]: end = "{low["end_mode"]}" is not understood. Write end = "next" '
-            "(each session ends when the next one starts), or leave it out."
-        )
-    if low.get("date_order") not in (None, "mdy", "dmy", "ymd"):
-        raise UsageError(
-            f'{name} [defaults]: date_order must be "mdy", "dmy" or "ymd", '
-            f'not "{low["date_order"]}".'
-        )
-    columns, prefixed = columns_table(raw.get("columns", {}), name)
+    return top
+
+
+def _columns(raw: object, name: str) -> tuple[dict[str, str], frozenset[str]]:
+    columns, prefixed = columns_table(raw, name)
     for header, target in columns.items():
-        if target not in FIELDS:
+        if target not in COLUMN_TARGETS:
             if header in _TOP_KEYS:
-                raise _misplaced(header, "columns", name)
+                raise misplaced(header, "columns", name)
             raise UsageError(
                 f'{name} [columns]: "{header}" = "{target}" names no field. '
-                f"Fields are: {', '.join(FIELDS)}."
+                f"Fields are: {', '.join(COLUMN_TARGETS)}."
             )
-    layout, stray = layout_table(raw.get("layout", {}), name)
-    if stray is not None:
-        if stray in _TOP_KEYS:
-            raise _misplaced(stray, "layout", name)
-        raise _unknown_key(stray, set(LAYOUT_KEYS), f"{name} [layout]")
-    low.update(layout)
-    low["replace_values"] = values_table(raw.get("values", {}), name)
-    mapping = MappingOptions(columns=columns, prefixed=prefixed, **low)
-    return Settings(mapping=mapping, **top, **parse_extras(raw, name)).checked()
+    return columns, prefixed
+
+
+def _stray(key: str, table: str, known: Iterable[str], name: str) -> UsageError:
+    # TOML puts every line after a [table] line in that table, top-level settings included.
+    if key in _TOP_KEYS:
+        return misplaced(key, table, name)
+    return unknown_key(key, set(known), f"{name} [{table}]")

@@ -1,20 +1,70 @@
-"""The config file's tables about a sheet's shape: [columns] entries and [layout].
+"""The config file's tables about a sheet: [defaults], [columns] entries and [layout].
 
-Kept apart from config.py, which holds the run's settings; these say how a sheet is laid out:
-which column feeds which field (several may feed tags, description or title, a header may
-prefix its values), what heading rows mean, and whether there is a row of column names at all.
+Kept apart from config.py, which holds the run's settings; these say how a sheet is read: what
+a row lacks takes (a date, a time zone, a duration), which column feeds which field (several
+may feed tags, description or title, a header may prefix its values), what heading rows mean,
+and whether there is a row of column names at all.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from importer.errors import UsageError
+from importer.settings.tomlkeys import take
 from importer.settings.tomlwords import shown
 
 HEADING_MODES = ("parent", "tag", "date", "ignore")
 REPLACEABLE = ("location", "parent", "speakers")
 LAYOUT_KEYS = ("header", "headings")
+# [defaults]: TOML key -> (MappingOptions attribute, kind).
+MAPPING_KEYS = {
+    "timezone": ("timezone", str),
+    "date_order": ("date_order", str),
+    "duration_minutes": ("default_duration_min", int),
+    "date": ("default_date", (str, date)),
+    "location": ("default_location", str),
+    "start_date": ("start_date", (str, date)),
+    "end_date": ("end_date", (str, date)),
+    "end": ("end_mode", str),
+}
+
+
+def defaults_table(raw: object, name: str) -> tuple[dict[str, Any], str | None]:
+    """[defaults]: what a row takes when the sheet does not say (MappingOptions' values).
+
+    Returns the settings and the first key it does not know (the caller words that error).
+    """
+    if not isinstance(raw, dict):
+        raise UsageError(f"{name}: [defaults] must be a table.")
+    unknown = sorted(set(raw) - set(MAPPING_KEYS))
+    if unknown:
+        return {}, unknown[0]
+    low = take(raw, MAPPING_KEYS, f"{name} [defaults]")
+    for key, setting in (
+        ("default_date", "date"),
+        ("start_date", "start_date"),
+        ("end_date", "end_date"),
+    ):
+        if key in low and isinstance(low[key], str):
+            try:
+                low[key] = date.fromisoformat(low[key])
+            except ValueError as exc:
+                raise UsageError(
+                    f'{name} [defaults]: {setting} "{raw[setting]}" is not a date like 2026-06-10.'
+                ) from exc
+    if low.get("end_mode") not in (None, "next"):
+        raise UsageError(
+            f'{name} [defaults]: end = "{low["end_mode"]}" is not understood. Write end = "next" '
+            "(each session ends when the next one starts), or leave it out."
+        )
+    if low.get("date_order") not in (None, "mdy", "dmy", "ymd"):
+        raise UsageError(
+            f'{name} [defaults]: date_order must be "mdy", "dmy" or "ymd", '
+            f'not "{low["date_order"]}".'
+        )
+    return low, None
 
 
 def columns_table(raw: object, name: str) -> tuple[dict[str, str], frozenset[str]]:

@@ -39,6 +39,9 @@ MAX_SPACING_S = 1.0
 # Without TCP_NODELAY a request whose headers and body go out in two writes waits ~40 ms
 # for a delayed ACK: a quarter of the whole budget at 10 requests/s.
 _SOCKET_OPTIONS = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+# What carries the requests: named here so callers above this layer can pass one (a test's
+# httpx.ASGITransport over the sandbox app) without importing httpx themselves.
+Transport = httpx.AsyncBaseTransport
 
 
 def _api_reason(response: httpx.Response) -> str:
@@ -109,7 +112,7 @@ class ZuddlClient:
         rate_limit: float = 10.0,
         concurrency: int = 8,
         retry: RetryPolicy = RetryPolicy(),
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Transport | None = None,
         auth_scheme: str = "raw",
         max_retry_after_s: float = 300.0,
     ) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from importer.check.columns import match_columns
+from importer.check.columns import ColumnMap
 from importer.check.mapper import UUID_RE
 from importer.check.zones import event_zone
 from importer.errors import ApiError
@@ -40,14 +40,20 @@ class EventState:
 
 
 async def read_event(
-    client: ZuddlClient, settings: Settings, table: Table, journaled: Mapping[str, str]
+    client: ZuddlClient,
+    settings: Settings,
+    table: Table,
+    columns: ColumnMap,
+    journaled: Mapping[str, str],
 ) -> EventState:
-    """One round trip for all reads: the event (zone, format), locations, sessions."""
+    """One round trip for all reads: the event (zone, format), locations, sessions.
+    ``columns`` are the table's, as the mapper will read them."""
     assert settings.event_id is not None
     event_id = settings.event_id
 
     async def places() -> dict[str, str] | None:
-        return await client.list_locations(event_id) if _names_locations(table, settings) else None
+        needed = _names_locations(table, columns, settings)
+        return await client.list_locations(event_id) if needed else None
 
     info, locations, listed = await asyncio.gather(
         client.get_event(event_id),
@@ -64,7 +70,7 @@ async def read_event(
     _check_pinned_name(settings.reference_field, listed)
     existing = _by_reference(listed.sessions, journaled, notes)
     if info.virtual:
-        notes.extend(_virtual_notes(table, settings))
+        notes.extend(_virtual_notes(columns, settings))
     return EventState(
         timezone,
         locations,
@@ -102,8 +108,8 @@ def _check_pinned_name(setting: str, listed: Listing) -> None:
         )
 
 
-def _virtual_notes(table: Table, settings: Settings) -> list[str]:
-    fields = match_columns(table, settings.mapping).fields
+def _virtual_notes(columns: ColumnMap, settings: Settings) -> list[str]:
+    fields = columns.fields
     notes = []
     if "capacity" in fields:
         notes.append(
@@ -118,11 +124,11 @@ def _virtual_notes(table: Table, settings: Settings) -> list[str]:
     return notes
 
 
-def _names_locations(table: Table, settings: Settings) -> bool:
+def _names_locations(table: Table, columns: ColumnMap, settings: Settings) -> bool:
     """Whether location names must be looked up (IDs and empty cells need no call)."""
     if settings.mapping.default_location and not UUID_RE.match(settings.mapping.default_location):
         return True
-    index = match_columns(table, settings.mapping).fields.get("location")
+    index = columns.fields.get("location")
     if index is None:
         return False
     return any(

@@ -38,7 +38,10 @@ class Journal:
 
     def __enter__(self) -> Journal:
         try:
+            torn = _torn(self.path)
             self._file = self.path.open("a", encoding="utf-8")
+            if torn:  # a run killed mid-line: this run's first line must not join that one
+                self._file.write("\n")
         except OSError as exc:
             raise ImporterError(
                 f'Cannot write the journal "{self.path}": {exc.strerror}. Choose a results '
@@ -109,6 +112,18 @@ class Journal:
     def _api(self, api: str | None = None) -> dict[str, str]:
         api = api or self.api
         return {"api": api_address(api)} if api else {}
+
+
+def _torn(path: Path) -> bool:
+    """Whether the journal's last line was cut short (it does not end in a newline)."""
+    try:
+        with path.open("rb") as handle:
+            if handle.seek(0, os.SEEK_END) == 0:
+                return False
+            handle.seek(-1, os.SEEK_END)
+            return handle.read(1) != b"\n"
+    except FileNotFoundError:
+        return False
 
 
 def read_journal(path: Path, event_id: str, api: str | None = None) -> dict[str, str]:

@@ -11,10 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from importer.check.drafts import Draft
+from importer.fields import BY_NAME
+from importer.plan.reconcile import FIELD_NAMES
 from importer.plan.remote import RemoteSession, format_utc
 
 #: The two names the reference has in Zuddl's material: the docs' examples, the spec card.
-REFERENCE_NAMES = ("externalRefId", "referenceId")
+REFERENCE_NAMES = BY_NAME["reference"].json
 
 
 @dataclass(frozen=True)
@@ -90,16 +92,7 @@ def session_body(
 
 
 # The plan's field names -> the body's keys (capacity is sent only where the event has it).
-_BODY_KEYS = {
-    "title": "title",
-    "description": "description",
-    "start": "startDateTime",
-    "end": "endDateTime",
-    "location_id": "locationId",
-    "capacity": "totalCapacity",
-    "tags": "tags",
-    "parent": "parentSessionId",
-}
+_BODY_KEYS = {key: BY_NAME[name].json[0] for key, name in FIELD_NAMES.items()}
 
 
 def with_kept(body: Mapping[str, Any], keep: Mapping[str, object]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from importer.settings.config import FIELDS
+from importer.fields import COLUMN_TARGETS
 
 MAX_REMEMBERED = 200  # sets of headers kept; the oldest go first
 
@@ -45,7 +45,7 @@ def recall(path: Path, headers: Sequence[str]) -> dict[str, str]:
     return {
         header: name
         for header, name in entry.items()
-        if header in headers and isinstance(name, str) and name in FIELDS
+        if header in headers and isinstance(name, str) and name in COLUMN_TARGETS
     }
 
 

@@ -14,11 +14,11 @@ from typing import Literal
 
 import uvicorn
 
-from importer.sandbox.server import bind, in_thread, quiet_config
-from importer.settings.config import DEFAULT_BASE_URL, Secret
+from importer.settings.config import API_KEY_ENV, DEFAULT_BASE_URL, Secret
 from importer.ui.app import UiApp
 from importer.ui.memory import default_memory
 from importer.ui.security import Tokens
+from importer.ui.serving import bind, in_thread, quiet_config
 from importer.ui.workspace import Workspace
 
 
@@ -57,7 +57,7 @@ def make_ui(
     return UiApp(workspace, Tokens(), _hosts(port))
 
 
-def env_key(name: str = "ZUDDL_API_KEY") -> Secret | None:
+def env_key(name: str = API_KEY_ENV) -> Secret | None:
     value = os.environ.get(name, "").strip()
     return Secret(value) if value else None
 
@@ -74,14 +74,14 @@ def run_ui(
     memory: Path | None = None,
 ) -> Iterator[RunningUi]:
     """Serve the page in a background thread until the block ends; its files go with it."""
-    sock = bind(host, port, "the page")
+    sock = bind(host, port)
     bound = sock.getsockname()[1]
     ui = make_ui(
         base_url=base_url, event_id=event_id, key=key, sandbox=sandbox, port=bound, memory=memory
     )
     server = uvicorn.Server(quiet_config(ui.app, host, bound))
     try:
-        with in_thread(server, sock, "the page"):
+        with in_thread(server, sock):
             address = f"http://{host}:{bound}"
             yield RunningUi(address, f"{address}/?token={ui.tokens.access}", ui, ui.tokens)
     finally:

@@ -13,27 +13,19 @@ from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
 from importer.check.cells import show
-from importer.check.columns import FIELD_LABELS
 from importer.check.mapper import Problem
+from importer.fields import FIELDS, IGNORE
 from importer.plan.reconcile import FIELD_NAMES, Change
 from importer.read.table import Table
 from importer.run import ImportReport
-from importer.settings.config import FIELDS
 from importer.ui.timeline import Day, Slot, draw_timeline
 from importer.ui.words import page_words
 
 MAX_ROWS_SHOWN = 500
 MAX_PROBLEMS_SHOWN = 500  # the checked workbook has them all; a page of 100,000 would not load
 MAX_SESSIONS_DRAWN = 2_000
-FIELD_CHOICES = tuple(
-    (
-        name,
-        "Not imported"
-        if name == "ignore"
-        else FIELD_LABELS[name][0].upper() + FIELD_LABELS[name][1:],
-    )
-    for name in FIELDS
-)
+# A column's choices on the page: every field (importer/fields.py), or none.
+FIELD_CHOICES = (*((f.name, f.choice) for f in FIELDS), (IGNORE, "Not imported"))
 
 
 @dataclass(frozen=True)

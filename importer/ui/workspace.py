@@ -7,7 +7,6 @@ Every file of a run lives in one private folder (mode 700) that is emptied after
 
 from __future__ import annotations
 
-import asyncio
 import re
 import secrets
 import shutil
@@ -20,8 +19,8 @@ from datetime import date
 from pathlib import Path
 
 from importer.check.columns import match_columns
-from importer.check.mapper import UUID_RE
 from importer.errors import ImporterError, UsageError
+from importer.fields import COLUMN_TARGETS
 from importer.plan.build import Plan
 from importer.plan.status import Outcome
 from importer.read.agenda import read_agenda as load_agenda
@@ -29,9 +28,10 @@ from importer.read.filetype import TEXT_SUFFIXES
 from importer.read.limits import DEFAULT_LIMITS
 from importer.read.loader import Table, list_sheets
 from importer.run import ImportReport, ImportRequest, run_import
-from importer.settings.config import FIELDS, DateOrder, MappingOptions, Secret, Settings
+from importer.settings.checks import check_event_id
+from importer.settings.config import DateOrder, MappingOptions, Secret, Settings
 from importer.sync.answers import check_base_url
-from importer.sync.client import RetryPolicy, ZuddlClient
+from importer.sync.connect import event_info
 from importer.ui.memory import recall, remember
 from importer.write.results import default_results_path
 from importer.write.template import write_template
@@ -149,23 +149,11 @@ class Workspace:
         key = Secret(typed_key.strip()) if typed_key.strip() else self.given_key
         if not key:
             raise UsageError("Enter the API key (created in Zuddl for Backend usage).")
-        event_id = event_id.strip()
-        if not UUID_RE.match(event_id):
-            raise UsageError(
-                f'"{event_id}" is not an event ID. An event ID looks like '
-                "5a2db0c5-de30-4e7e-8a1d-000000000001: copy it from Zuddl."
-            )
+        event_id = check_event_id(event_id.strip())
         url = check_base_url(base_url.strip())
-
-        async def read_event() -> tuple[str, str | None]:
-            retry = RetryPolicy(2, 15.0)
-            async with ZuddlClient(url, key, timeout_s=10.0, retry=retry) as client:
-                event = await client.get_event(event_id)
-            return event.name, event.timezone
-
-        name, zone = asyncio.run(read_event())
+        event = event_info(url, event_id, key)
         lock_dir = self.root / "locks" if self.sandbox else None
-        self.connection = Connection(url, event_id, key, name, zone, lock_dir)
+        self.connection = Connection(url, event_id, key, event.name, event.timezone, lock_dir)
         return self.connection
 
     # 2. Upload and columns
@@ -249,7 +237,7 @@ class Workspace:
     def choose(self, sheet: str | None, columns: dict[str, str], timezone: str) -> None:
         assert self.upload is not None
         for name in columns.values():
-            if name not in FIELDS:
+            if name not in COLUMN_TARGETS:
                 raise UsageError(f'"{name}" is not a session field.')
         sheet = sheet if sheet in self.upload.sheets else self.upload.sheet
         changed_sheet = sheet != self.upload.sheet

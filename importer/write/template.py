@@ -24,13 +24,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from importer.check.columns import CANONICAL_HEADERS
+from importer.fields import BY_NAME, TEMPLATE_COLUMNS, TemplateColumn
 from importer.read.table import CellValue
 from importer.write.results import atomically
 
 TEMPLATE_NAME = "agenda-template"
 INSTRUCTIONS, AGENDA = "Instructions", "Agenda"
-HEADERS = (*CANONICAL_HEADERS, "Speakers")
+HEADERS = tuple(c.header for c in TEMPLATE_COLUMNS)
 # Validations and column formats reach this far: room for any real agenda, and the file stays
 # small because openpyxl stores a range, not a thousand cells.
 LAST_ROW = 1000
@@ -40,8 +40,6 @@ AUTHOR = "Zuddl session importer"
 DATE_FORMAT, TIME_FORMAT = "yyyy-mm-dd", "hh:mm"
 HEADER_FILL = "D9E1F2"
 MIN_WIDTH, MAX_WIDTH = 10, 64
-# 23:59:59 as a fraction of a day, which is how Excel itself stores a time limit.
-LAST_SECOND = "0.999988425925926"
 DAY = datetime.date(2026, 6, 10)
 
 T = datetime.time
@@ -66,58 +64,9 @@ EXAMPLE_ROWS: tuple[tuple[CellValue, ...], ...] = (
 )
 # fmt: on
 
-# What each column means and how to write it: shown in the header comments and on the
-# Instructions sheet, so the two never disagree.
-COLUMN_HELP: dict[str, tuple[str, str]] = {
-    "Reference ID": (
-        "Your own short code for the session, different on every row. Other rows use it to "
-        "name their parent, and the next import uses it to find the session again and update "
-        "it instead of making a copy. Recommended.",
-        "Letters, digits and dashes, such as KEY-1 or TRK-1-01.",
-    ),
-    "Parent": (
-        "Empty for a session on its own. For a talk that is part of a track or workshop, the "
-        "Reference ID of that track or workshop (pick it from the list).",
-        "A Reference ID from column A, or the ID of a session already in the event.",
-    ),
-    "Title": (
-        "The name of the session as attendees see it. Required.",
-        "Text, at most 500 characters.",
-    ),
-    "Description": (
-        "A few sentences about the session. Optional.",
-        "Plain text, or simple HTML such as <p>...</p>.",
-    ),
-    "Date": (
-        "The day of the session. Required.",
-        "A date, such as 2026-06-10. Excel may show it in your own date style; that is fine.",
-    ),
-    "Start Time": (
-        "When the session starts, in the event's local time. Required.",
-        "A time, such as 09:30 or 9:30 AM.",
-    ),
-    "End Time": (
-        "When the session ends, on the same day. Required, and later than the start time.",
-        "A time, such as 10:15.",
-    ),
-    "Location": (
-        "The room or stage, spelled as it is set up in the event in Zuddl. Optional.",
-        "A location name such as Main Hall; capitals and spaces do not matter.",
-    ),
-    "Capacity": (
-        "How many people can attend. Optional.",
-        "A whole number, 0 or more, such as 120.",
-    ),
-    "Tags": (
-        "Words that group sessions, such as the track or level. Optional.",
-        "Words separated by commas, such as Keynote, Beginner.",
-    ),
-    "Speakers": (
-        "Who speaks, in the order attendees should see them. They must already be speakers of "
-        "the event in Zuddl (the import links them; it cannot add new people). Optional.",
-        "Names or e-mails separated by commas, such as Ada Lovelace + grace@example.com.",
-    ),
-}
+# What each column means and how to write it (importer/fields.py): shown in the header comments
+# and on the Instructions sheet, so the two never disagree.
+COLUMN_HELP = {c.header: (c.what, c.how) for c in TEMPLATE_COLUMNS}
 
 COMMANDS = (
     (
@@ -277,86 +226,34 @@ def _width(texts: Sequence[str]) -> float:
     return float(max(MIN_WIDTH, min(max(len(text) for text in texts) + 3, MAX_WIDTH)))
 
 
-def _column_range(header: str) -> str:
-    letter = get_column_letter(HEADERS.index(header) + 1)
-    return f"{letter}2:{letter}{LAST_ROW}"
-
-
 def _validations() -> list[DataValidation]:
-    refs = f"$A$2:$A${LAST_ROW}"  # the Reference ID column, fixed when copied down
-    checks = [
-        (
-            "Reference ID",
-            DataValidation(type="custom", formula1=f"COUNTIF({refs},A2)<=1"),
-            ("Reference ID", "A short code of your own, different on every row."),
-            (
-                "Reference ID used twice",
-                "Another row already has this Reference ID. Give each session its own.",
-            ),
-        ),
-        (
-            "Parent",
-            # "warning": the parent may be a session already in the event, not in this list.
-            DataValidation(type="list", formula1=refs, errorStyle="warning"),
-            (
-                "Parent",
-                "Empty for a session on its own; else pick the Reference ID of its "
-                "track or workshop.",
-            ),
-            (
-                "Parent not in column A",
-                "This is not a Reference ID in column A. Keep it only if "
-                "it is the ID of a session already in the event.",
-            ),
-        ),
-        (
-            "Title",
-            DataValidation(type="textLength", operator="lessThanOrEqual", formula1="500"),
-            ("Title", "The session's name, at most 500 characters."),
-            ("Title too long", "A title can have at most 500 characters. Shorten it."),
-        ),
-        (
-            "Date",
-            DataValidation(
-                type="date",
-                operator="between",
-                formula1="DATE(2000,1,1)",
-                formula2="DATE(2099,12,31)",
-            ),
-            ("Date", "The day of the session, such as 2026-06-10."),
-            ("Not a date", "Type a date, such as 2026-06-10."),
-        ),
-        (
-            "Start Time",
-            DataValidation(type="time", operator="between", formula1="0", formula2=LAST_SECOND),
-            ("Start Time", "When the session starts, such as 09:30, in the event's local time."),
-            ("Not a time", "Type a time of day, such as 09:30 or 9:30 AM, without the date."),
-        ),
-        (
-            "End Time",
-            DataValidation(type="time", operator="between", formula1="0", formula2=LAST_SECOND),
-            ("End Time", "When the session ends, such as 10:15. Later than the start time."),
-            ("Not a time", "Type a time of day, such as 10:15 or 10:15 AM, without the date."),
-        ),
-        (
-            "Capacity",
-            DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0"),
-            ("Capacity", "How many people can attend: a whole number, 0 or more. Optional."),
-            (
-                "Not a whole number",
-                "Type a whole number, 0 or more, such as 120, or leave the cell empty.",
-            ),
-        ),
-    ]
-    made = []
-    for header, validation, (prompt_title, prompt), (error_title, error) in checks:
-        validation.allow_blank = True
-        validation.showInputMessage = validation.showErrorMessage = True
-        validation.promptTitle, validation.prompt = prompt_title, prompt
-        validation.errorTitle, validation.error = error_title, error
-        validation.add(_column_range(header))
-        made.append(validation)
-    return made
+    """Excel's checks on what staff type, one per column that has one (importer/fields.py)."""
+    return [_validation(c) for c in TEMPLATE_COLUMNS if c.validation is not None]
+
+
+def _validation(column: TemplateColumn) -> DataValidation:
+    check = column.validation
+    assert check is not None
+    references = BY_NAME["reference"].template
+    assert references is not None
+    # The Reference ID column, fixed when Excel copies the check down.
+    names = {
+        "cell": f"{column.letter}2",
+        "references": f"${references.letter}$2:${references.letter}${LAST_ROW}",
+    }
+    validation = DataValidation(
+        type=check.kind,
+        operator=check.operator,
+        formula1=check.formula1.format_map(names),
+        formula2=check.formula2,
+        errorStyle="warning" if check.warn_only else None,
+        allow_blank=True,
+    )
+    validation.showInputMessage = validation.showErrorMessage = True
+    validation.promptTitle, validation.prompt = check.prompt
+    validation.errorTitle, validation.error = check.error
+    validation.add(f"{column.letter}2:{column.letter}{LAST_ROW}")
+    return validation
 
 
 def deterministic_xlsx(book: Workbook, when: datetime.datetime = FIXED_TIME) -> bytes:
