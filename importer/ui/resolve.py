@@ -13,9 +13,9 @@ upload for a room named otherwise, a column not worth importing, a date, or one 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -68,8 +68,7 @@ async def _apply(ui: UiApp, request: Request, change: Change, recheck: bool) -> 
         except ImporterError as exc:
             ws.upload = before
             await _check_again(ws)
-            page: Callable[..., Coroutine[Any, Any, Response]] = ui.check_page
-            return await page(request, exc.message)
+            return await ui.check_page(request, exc.message)
     return RedirectResponse("/check", status_code=303)
 
 
