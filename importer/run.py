@@ -20,12 +20,14 @@ from importer.check.columns import match_columns
 from importer.check.drafts import Mapped
 from importer.check.mapper import map_rows
 from importer.check.sessionfiles import File
+from importer.check.speakers import EventSpeaker
 from importer.errors import ExitCode, ImporterError, UsageError
 from importer.plan.build import Plan, build_plan, held_fields
 from importer.plan.outcomes import before_sending, row_warnings
 from importer.plan.status import Outcome, Status
 from importer.read.agenda import RESHAPED, read_agenda, reshaped
 from importer.read.download import AgendaSource, fetch_agenda
+from importer.read.edits import edit_cells
 from importer.read.table import Table
 from importer.settings.checks import check_event_id
 from importer.settings.config import Secret, Settings
@@ -80,6 +82,9 @@ class ImportRequest:
     write_back: bool = False  # also save AGENDA.imported.xlsx: the user's workbook + IDs
     verification: Verification | None = None  # default: Verification(settings.lookup_grace_s)
     on_source: Callable[[AgendaSource], None] | None = None  # told where the agenda came from
+    # Cells corrected without editing the file ("D14" -> text): checked, imported and written
+    # into the workbooks the run writes back (importer.read.edits).
+    edits: Mapping[str, str] = field(default_factory=dict)
     # The API client's transport; None: real HTTP. A test or an embedding app passes
     # httpx.ASGITransport(app=...) to run the whole import in-process.
     transport: Transport | None = field(default=None, repr=False)
@@ -103,6 +108,8 @@ class ImportReport:
     written_back: Path | None = None
     location_names: Mapping[str, str] = field(default_factory=dict)  # ID (lower) -> name
     speakers_checked: bool = False  # the sheet's speakers were looked up in the event
+    # The event's speakers, when the sheet has a speakers column and the API lists them.
+    speakers: tuple[EventSpeaker, ...] = ()
 
     @property
     def where(self) -> str:
@@ -144,7 +151,7 @@ async def _run_import(request: ImportRequest) -> ImportReport:
         request.on_source(source)
     agenda, results_path = source.path, source.results
     check_results_path(agenda, results_path)  # before anything is read, sent or written
-    table = read_agenda(agenda, settings)  # its shapes: importer.read.agenda
+    table = edit_cells(read_agenda(agenda, settings), request.edits)  # importer.read.agenda
     if request.write_back and reshaped(table):
         raise UsageError(RESHAPED.format(name=agenda.name, what="--write-back's status columns"))
     log.info(
@@ -354,6 +361,7 @@ async def _plan_and_send(
         dict(counts),
         location_names={i.lower(): n for n, i in (state.locations or {}).items()} if state else {},
         speakers_checked=links is not None,
+        speakers=links.roster.speakers if links is not None and links.roster else (),
     )
 
 

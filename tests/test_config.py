@@ -26,7 +26,8 @@ KNOWN = (
     "agenda, agenda_headers, api_key, api_key_env, auth_scheme, base_url, columns, "
     "concurrency, defaults, event, layout, lock_dir, log_file, log_format, lookup_grace, "
     "max_changes, max_retry_after, mode, notify, on_conflict, rate_limit, reference_field, "
-    "results, retry_attempts, retry_deadline, sheet, skip_invalid, timeout, unknown_speakers"
+    "results, retry_attempts, retry_deadline, sheet, skip_invalid, timeout, unknown_speakers, "
+    "values"
 )
 COLUMNS_USAGE = (
     'import.toml: [columns] maps a header to a field, e.g. "Room" = "location", or '

@@ -116,7 +116,8 @@ def test_every_screen_at_both_widths(
             ring_is_visible(page, f"Tab stop {len(stops)} ({where}) at {width} px")
             if page.evaluate("() => document.activeElement.id") == "skip_invalid":
                 break
-        assert stops[-1] == "INPUT" and len(stops) < 20, stops
+        # The problems' one-click fixes are a few stops per kind of problem, never one a cell.
+        assert stops[-1] == "INPUT" and len(stops) < 30, stops
         assert "TD" not in stops and "TH" not in stops
         page.keyboard.press("Space")
         page.locator("#go").click()

@@ -268,13 +268,14 @@ def test_broken_file_shows_red_cells_and_holds_the_import(
         found[(row, cell.inner_text().replace("⚠", "").strip())] = cell.get_attribute("title")
     assert found == expected
     items = page.locator("#problem-list li")
-    assert items.nth(0).inner_text().splitlines() == [
-        "Row 3, Date (E3)",
-        '"2026-13-45" is not a real date. Write it like 2026-06-10.',
-    ]
+    expect(items.nth(0).locator(".where")).to_have_text("Row 3, Date (E3)")
+    expect(items.nth(0).locator("#group-1-message")).to_have_text(
+        '"2026-13-45" is not a real date. Write it like 2026-06-10.'
+    )
     # Each red cell points at its entry in the list (screen readers read it with the cell).
-    first = bad.first.get_attribute("aria-describedby") or ""
-    expect(page.locator(f"#{first}")).to_contain_text("is not a real date")
+    first = (bad.first.get_attribute("aria-describedby") or "").split()
+    assert first == ["group-1-message", "problem-1"]
+    expect(page.locator(f"#{first[0]}")).to_contain_text("is not a real date")
 
     # Back to the columns through the steps list: the choices made there are kept.
     page.get_by_role("navigation", name="Steps").get_by_role("link", name="2 Upload").click()
@@ -371,7 +372,20 @@ def test_post_without_csrf_token_is_refused(
             if "POST" in (getattr(route, "methods", None) or ())
         }
     )
-    assert posts == ["/check", "/columns", "/connect", "/import", "/plan", "/restart", "/upload"]
+    assert posts == [
+        "/check",
+        "/check/cell",
+        "/columns",
+        "/connect",
+        "/import",
+        "/plan",
+        "/resolve/column",
+        "/resolve/date",
+        "/resolve/skip",
+        "/resolve/values",
+        "/restart",
+        "/upload",
+    ]
     form = {"event_id": sandbox.event_id, "api_key": sandbox.key, "base_url": sandbox.base_url}
     for path in posts:
         for token in ({}, {"csrf": "forged"}):

@@ -48,8 +48,9 @@ def test_date_order_and_time_zone_are_chosen_on_the_check_screen(
         to_check(page, ui, sandbox, agenda)
         expect(page.locator("#check-summary")).to_contain_text("2 rows: 2 with problems")
         first = page.locator("#problem-list li").first
-        expect(first).to_have_text(
-            'Row 2, Date (C2) "10/06/2026" could be day 10 of month 6 or month 10, day 6. '
+        expect(first.locator(".where").first).to_have_text("2 problems, Date")
+        expect(first.locator("#group-1-message")).to_have_text(
+            '"10/06/2026" could be day 10 of month 6 or month 10, day 6. '
             'Write it like 2026-06-10, or choose the date order above ("Date order").'
         )
         assert "--" not in page.locator("main").inner_text()

@@ -359,8 +359,8 @@ def test_skipping_every_row_is_neither_offered_nor_taken(
     assert 'id="skip_invalid"' not in page
     assert (
         "Every row has a problem, so there is nothing to import yet. Often one column is the "
-        'cause: look at the problems list, fix that column in your file (or choose "Not '
-        'imported" for it on the columns step) and check again.'
+        'cause: look at the problems list, choose "Don\'t import the column" there, or fix that '
+        "column in your file and check again."
     ) in page
     refused = client.post("/plan", data={"csrf": ui.tokens.csrf, "skip_invalid": "yes"})
     assert refused.headers["location"] == "/check" and not ui.workspace.skip_invalid

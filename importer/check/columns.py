@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 import unicodedata
@@ -142,22 +143,59 @@ def match_columns(
         chosen[field_] = (rank, index)
     fields = {name: index for name, (_, index) in chosen.items()}
     where = f'{table.path.name}, sheet "{table.sheet}"' if table.sheet else table.path.name
-    for needed in required:
-        if needed not in fields:
-            raise InputFileError(_missing(where, needed, headers, fields))
+    missing = [needed for needed in required if needed not in fields]
+    if missing:  # all of them at once: one upload, one list of what to add
+        raise InputFileError(_missing(where, missing, table, fields))
     prefixed = frozenset(i for i, (_, name) in explicit.items() if name in options.prefixed)
     extra = {name: tuple(indices) for name, indices in more.items()}
     return ColumnMap(fields, headers, tuple(notes), table.columns, extra, prefixed)
 
 
-def _missing(where: str, field: str, headers: Sequence[str], used: Mapping[str, int]) -> str:
-    free = {normalise_header(h): h for i, h in enumerate(headers) if i not in used.values()}
-    close = difflib.get_close_matches(ALIASES[field][0], list(free), n=1, cutoff=0.5)
-    for alias in ALIASES[field][1:]:
-        close = close or difflib.get_close_matches(alias, list(free), n=1, cutoff=0.75)
-    hint = f' Did you mean "{free[close[0]]}"?' if close else ""
-    example = BY_NAME[field].required or f'"{BY_NAME[field].choice}"'
+_TIME_TEXT = re.compile(r"\b\d{1,2}\s*([:.h]\s*\d{2}|[ap]\.?m\b)", re.IGNORECASE)
+
+
+def _missing(where: str, missing: Sequence[str], table: Table, used: Mapping[str, int]) -> str:
+    """What is missing, each field with the header that may hold it (by name and by values)."""
+    hints = [(name, _closest(name, table, used)) for name in missing]
+    found = [(name, header) for name, header in hints if header is not None]
+    if len(missing) == 1:
+        hint = f' Did you mean "{found[0][1]}"?' if found else ""
+        return (
+            f"{where} has no column for the session {FIELD_LABELS[missing[0]]}. Name a column "
+            f"{_example(missing[0])}, or map one in the config file under [columns].{hint}"
+        )
+    labels = " and none for the ".join(FIELD_LABELS[name] for name in missing)
+    examples = " and a column ".join(_example(name) for name in missing)
+    hint = " and ".join(f'"{header}" for the {FIELD_LABELS[name]}' for name, header in found)
     return (
-        f"{where} has no column for the session {FIELD_LABELS[field]}. Name a column "
-        f"{example}, or map one in the config file under [columns].{hint}"
+        f"{where} has no column for the session {labels}. Name a column {examples}, or map "
+        f"them in the config file under [columns].{f' Did you mean {hint}?' if hint else ''}"
     )
+
+
+def _example(field: str) -> str:
+    return BY_NAME[field].required or f'"{BY_NAME[field].choice}"'
+
+
+def _closest(field: str, table: Table, used: Mapping[str, int]) -> str | None:
+    """A free header named like the field whose values could be it (a column of names is
+    never offered as the start time, whatever its header)."""
+    headers = table.headers
+    free = {normalise_header(h): i for i, h in enumerate(headers) if i not in used.values()}
+    close = difflib.get_close_matches(ALIASES[field][0], list(free), n=3, cutoff=0.5)
+    for alias in ALIASES[field][1:]:
+        close = close or difflib.get_close_matches(alias, list(free), n=3, cutoff=0.75)
+    for key in close:
+        values = [r.values[free[key]] for r in table.rows[:50] if r.values[free[key]] is not None]
+        if not values or sum(looks_like(field, v) for v in values) * 2 >= len(values):
+            return headers[free[key]]
+    return None
+
+
+def looks_like(field: str, value: object) -> bool:
+    timed = isinstance(value, datetime.datetime | datetime.time) or bool(
+        isinstance(value, str) and _TIME_TEXT.search(value)
+    )
+    if field == "start":
+        return timed
+    return isinstance(value, str) and any(c.isalpha() for c in value) and not timed

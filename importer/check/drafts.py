@@ -27,6 +27,10 @@ class Problem:
     message: str  # what is wrong and how to fix it
     severity: Severity = "error"
     cell: str | None = None  # "D14", for the checked workbook
+    # What kind of problem, for a front end that offers its own fix: "unknown_location",
+    # "unknown_parent", "unknown_speaker" (a value the event does not have), "no_date" (a time
+    # without a date), "bad_date" (a date cell not read), or None.
+    kind: str | None = None
 
     def text(self) -> str:
         where = [f"Row {self.row}"] if self.row is not None else []

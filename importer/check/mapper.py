@@ -17,6 +17,7 @@ from importer.check.columns import ColumnMap, match_columns
 from importer.check.drafts import Draft, Mapped, Problem
 from importer.check.eventdays import counts_days, first_day_number
 from importer.check.phrases import rows_phrase
+from importer.check.replacements import replace_cells, replace_speakers
 from importer.check.rowtext import (
     cell_checks,
     clean_text,
@@ -83,6 +84,7 @@ def _map_rows(
     columns: ColumnMap | None = None,
 ) -> Mapped:
     cols = columns or match_columns(table, options)
+    table = replace_cells(table, cols, options.replace_values)  # rooms named otherwise, ...
     check_stated_zone(table, options, timezone)
     zone = ZoneInfo(timezone)
     ctx = _time_context(table, cols, options, zone, timezone)
@@ -98,6 +100,8 @@ def _map_rows(
         ((r.number, r.values) for r in table.rows), cols.all_of("speakers"), cols.headers
     )
     problems.extend(Problem(None, None, None, n, "warning") for n in notes)
+    if options.replace_values.get("speakers"):
+        people = replace_speakers(people, options.replace_values["speakers"])
     links, not_links = read_file_cells(
         ((r.number, r.values) for r in table.rows), cols.all_of("links"), cols.headers
     )
@@ -316,5 +320,7 @@ def _location(
         hint = " Did you mean " + " or ".join(f'"{places[c][1]}"' for c in close) + "?"
     else:
         hint = " The event's locations are: " + ", ".join(f'"{n}"' for n in names[:10]) + "."
-    row.fail("location", f'"{place}" is not a location of this event.{hint}')
+    row.fail(
+        "location", f'"{place}" is not a location of this event.{hint}', kind="unknown_location"
+    )
     return None

@@ -105,7 +105,7 @@ def _day(row: RowView, ctx: TimeContext) -> tuple[date | None, bool]:
             raw = with_year(str(raw), known.year if known else None)
         return relative or parse_date(raw, ctx.order), False
     except CellError as exc:
-        row.fail("date", str(exc))
+        row.fail("date", str(exc), kind="bad_date")
         return None, True  # still check the start, so one run reports both
 
 
@@ -144,7 +144,7 @@ def read_times(row: RowView, ctx: TimeContext) -> Span | None:
     span, begin = started
     if isinstance(begin, time):
         if day is None:
-            row.fail("start", NO_DATE)
+            row.fail("start", NO_DATE, kind="no_date")
             return None
         begin = datetime.combine(day, begin)
     if span is not None:

@@ -41,7 +41,9 @@ class RowView:
         # "#REF!" is what Excel shows, not the cell's value: to the checks the cell is empty.
         return None if index is None or self.unknown(field) else self.values[index]
 
-    def fail(self, field: str, message: str, severity: Severity = "error") -> None:
+    def fail(
+        self, field: str, message: str, severity: Severity = "error", kind: str | None = None
+    ) -> None:
         if self.unknown(field):
             return  # the cell has its message already; another would only be about "empty"
         index = self.cols.fields.get(field)
@@ -54,6 +56,7 @@ class RowView:
                 message,
                 severity,
                 f"{self.letters[index]}{self.number}" if index is not None else None,
+                kind,
             )
         )
 

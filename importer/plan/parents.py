@@ -30,9 +30,11 @@ def resolve_parents(
     outside: dict[int, str] = {}
     hints = _Hints([*by_ref, *existing])
 
-    def fail(draft: Draft, message: str) -> None:
+    def fail(draft: Draft, message: str, kind: str | None = None) -> None:
         cell = mapped.columns.cell("parent", draft.row)
-        problems.append(Problem(draft.row, parent_header, draft.parent_ref, message, cell=cell))
+        problems.append(
+            Problem(draft.row, parent_header, draft.parent_ref, message, cell=cell, kind=kind)
+        )
         invalid.add(draft.row)
 
     for draft in drafts:
@@ -66,6 +68,7 @@ def resolve_parents(
                 f'Parent "{ref}" is not the reference ID of any row in this sheet nor of '
                 f"a session in the event.{hints.hint(ref)} Check the spelling, or leave "
                 "Parent empty.",
+                "unknown_parent",
             )
     _refuse_loops(drafts, parent_of, fail)
     return parent_of, outside

@@ -44,6 +44,8 @@ class Table:
     above: tuple[SourceRow, ...] = ()
     # Set by importer.read.context: what heading rows say about the rows below them.
     context: Mapping[int, RowContext] = field(default_factory=dict)
+    # Cells edited before the check (importer.read.edits): (row number, column index).
+    edited: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

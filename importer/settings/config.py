@@ -21,6 +21,7 @@ from importer.settings.configtables import (
     columns_table,
     defaults_table,
     layout_table,
+    values_table,
 )
 from importer.settings.dateorder import DateOrder
 from importer.settings.nightly import NotifySettings, parse_extras
@@ -88,6 +89,9 @@ class MappingOptions:
     headerless: bool = False  # [layout] header = false: no row of column names
     # Headers (or letters) whose name prefixes their values: "Format: Panel".
     prefixed: frozenset[str] = frozenset()
+    # [values]: a value of the sheet -> what is used instead, per field ("location", "parent",
+    # "speakers"); "" leaves it out. For rooms, parents or speakers named otherwise in the event.
+    replace_values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -307,6 +311,7 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
         "agenda_headers",
         "notify",
         "layout",
+        "values",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -324,7 +329,10 @@ def _settings_from(raw: dict[str, Any], name: str, base: Path) -> Settings:
     layout, stray = layout_table(raw.get("layout", {}), name)
     if stray is not None:
         raise _stray(stray, "layout", LAYOUT_KEYS, name)
-    mapping = MappingOptions(columns=columns, prefixed=prefixed, **low, **layout)
+    values = values_table(raw.get("values", {}), name)
+    mapping = MappingOptions(
+        columns=columns, prefixed=prefixed, replace_values=values, **low, **layout
+    )
     return Settings(mapping=mapping, **top, **parse_extras(raw, name)).checked()
 
 

@@ -16,6 +16,7 @@ from importer.settings.tomlkeys import take
 from importer.settings.tomlwords import shown
 
 HEADING_MODES = ("parent", "tag", "date", "ignore")
+REPLACEABLE = ("location", "parent", "speakers")
 LAYOUT_KEYS = ("header", "headings")
 # [defaults]: TOML key -> (MappingOptions attribute, kind).
 MAPPING_KEYS = {
@@ -117,3 +118,20 @@ def layout_table(raw: object, name: str) -> tuple[dict[str, Any], str | None]:
             )
         result["headerless"] = not raw["header"]
     return result, None
+
+
+def values_table(raw: object, name: str) -> dict[str, dict[str, str]]:
+    """[values.location] "Room 12" = "Main Hall": a value of the sheet and what is used instead
+    ("" leaves it out); the same under [values.parent] and [values.speakers]."""
+    usage = UsageError(
+        f"{name}: [values] gives, per field ({', '.join(REPLACEABLE)}), a value of the sheet and "
+        'what to use instead, e.g. [values.location] "Room 12" = "Main Hall" ("" for none).'
+    )
+    if not isinstance(raw, dict) or set(raw) - set(REPLACEABLE):
+        raise usage
+    result: dict[str, dict[str, str]] = {}
+    for field, table in raw.items():
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise usage
+        result[field] = {str(k): v.strip() for k, v in table.items()}
+    return result

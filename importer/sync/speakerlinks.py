@@ -103,6 +103,7 @@ def resolve_speakers(
                     "Add the speaker in Zuddl, then run again.",
                     unknown,
                     cell,
+                    "unknown_speaker",
                 )
             )
         links.wanted[draft.row] = tuple(found)

@@ -26,6 +26,9 @@ from importer.errors import ImporterError
 from importer.plan.status import Outcome, Status
 from importer.read.limits import DEFAULT_LIMITS, MB
 from importer.run import ImportReport
+from importer.ui.groups import resolution
+from importer.ui.missing import missing_help
+from importer.ui.resolve import resolve_routes
 from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
 from importer.ui.views import (
     DATE_ORDERS,
@@ -63,6 +66,7 @@ _templates = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
+_templates.globals["missing_help"] = missing_help  # the columns step: what a sheet lacks
 
 
 class CsrfRefused(Exception):
@@ -92,6 +96,7 @@ class UiApp:
             Route("/download/{name}", self.download),
             Route("/template", self.template),
             Route("/restart", self.restart, methods=["POST"]),
+            *resolve_routes(self),  # the check screen's fixes (importer.ui.resolve)
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
         self.app = Starlette(
@@ -314,6 +319,7 @@ class UiApp:
             status=400 if error else 200,
             error=error,
             view=check_view(report),
+            resolve=resolution(report, upload.values, upload.skipped),
             upload=upload,
             orders=DATE_ORDERS,
             zones=self.zones(),

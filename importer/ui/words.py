@@ -30,6 +30,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             'without one")',
         ),
         (r", or map one in the config file under \[columns\]", ", or choose it in the list below"),
+        (
+            r", or map them in the config file under \[columns\]",
+            ", or choose them in the list below",
+        ),
         (r"Check --event: copy", "Check the event ID: copy"),
         (
             r"Give the time zone they are in with --timezone(?: \(for [^)]*\))?, or "

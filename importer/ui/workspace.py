@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -62,6 +63,11 @@ class Upload:
     date_order: DateOrder | None = None  # None: from the sheet (a day over 12 decides)
     default_date: date | None = None  # for rows whose time has no date
     remembered: bool = False  # the columns were chosen as on the last upload of these headers
+    # Fixes made on the check screen (importer.ui.resolve): values of the sheet replaced
+    # (field, value, replacement, rows), cells corrected ("D14", text), rows to leave out.
+    values: tuple[tuple[str, str, str, int], ...] = ()
+    edits: tuple[tuple[str, str], ...] = ()
+    skipped: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -241,6 +247,7 @@ class Workspace:
             sheet=sheet,
             # Another sheet has other headers: start again from what is detected there.
             columns=() if changed_sheet else tuple(columns.items()),
+            edits=() if changed_sheet else self.upload.edits,  # cells of the other sheet
             remembered=False if changed_sheet or columns else self.upload.remembered,
             timezone=timezone.strip() or None,
         )
@@ -256,7 +263,7 @@ class Workspace:
         upload = replace(
             self.upload,
             date_order=as_date_order(date_order),  # anything else: from the sheet
-            default_date=_day(default_date),
+            default_date=form_date(default_date),
             timezone=timezone.strip() or None,
         )
         self.settings(upload)  # a wrong time zone is refused here, before any work
@@ -271,6 +278,7 @@ class Workspace:
             self.connection.key,
             dry_run=True,
             write_results=False,
+            edits=dict(self.upload.edits),
         )
         self.report, self.plan_token = None, None
         self.report = run_import(request)
@@ -302,6 +310,7 @@ class Workspace:
             progress=job.on_outcome,
             on_plan=job.on_plan,
             write_back=True,  # the user's own workbook with status and IDs: the next upload
+            edits=dict(upload.edits),
         )
 
         def work() -> None:
@@ -337,7 +346,9 @@ class Workspace:
             sheet=upload.sheet,
             results=default_results_path(upload.path),
             lock_dir=connection.lock_dir if connection else None,
-            mapping=MappingOptions(columns=dict(upload.columns)),
+            mapping=MappingOptions(
+                columns=dict(upload.columns), replace_values=replacements(upload.values)
+            ),
         )
         return base.with_overrides(
             timezone=upload.timezone,
@@ -346,7 +357,15 @@ class Workspace:
         )
 
 
-def _day(text: str) -> date | None:
+def replacements(values: Sequence[tuple[str, str, str, int]]) -> dict[str, dict[str, str]]:
+    """The values chosen on the page, as the library's [values] tables."""
+    result: dict[str, dict[str, str]] = {}
+    for name, value, replacement, _ in values:
+        result.setdefault(name, {})[value] = replacement
+    return result
+
+
+def form_date(text: str) -> date | None:
     """The date typed (the date field sends 2026-06-10), or None when it is left empty."""
     if not text.strip():
         return None

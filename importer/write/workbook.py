@@ -87,6 +87,7 @@ def write_checked(table: Table, problems: Sequence[Problem], out: Path) -> Path:
     """
     book, sheet = _open_copy(table, out)
     _clear_old_marks(book, sheet)
+    _put_edits(sheet, table)
     by_cell: dict[str, list[Problem]] = {}
     for problem in problems:
         if _cell_address(problem) is not None:
@@ -108,6 +109,7 @@ def write_back(table: Table, outcomes: Mapping[int, Outcome], out: Path) -> Path
         shown = ", ".join(str(number) for number in missing[:10])
         raise ValueError(f"no outcome for {len(missing)} row(s) of the table: {shown}")
     book, sheet = _open_copy(table, out)
+    _put_edits(sheet, table)
     columns = _own_columns(sheet, table)
     for row in table.rows:
         outcome = outcomes[row.number]
@@ -170,6 +172,15 @@ def _rebuild(table: Table) -> tuple[Workbook, Worksheet]:
                 _put(_cell(sheet, row.number, column_index_from_string(letter)), value)
     sheet.freeze_panes = f"A{table.header_row + 1}"
     return book, sheet
+
+
+def _put_edits(sheet: Worksheet, table: Table) -> None:
+    """Cells corrected before the check (importer.read.edits) hold the correction in the copy."""
+    values = {row.number: row.values for row in table.rows}
+    for number, index in sorted(table.edited):
+        cell = _cell(sheet, number, column_index_from_string(table.columns[index]))
+        cell.value = None
+        _put(cell, values[number][index])
 
 
 def _put(cell: Cell, value: CellValue) -> None:
