@@ -52,6 +52,8 @@ class Plan:
     parents: Mapping[int, str | None] = field(default_factory=dict)  # unchanged row -> parent
     # In Zuddl, matched by no row: (session, True when this sheet created it earlier).
     absent: tuple[tuple[RemoteSession, bool], ...] = ()
+    # Skipped rows changed both in Zuddl and in the sheet: row -> (old: Zuddl, new: the sheet).
+    conflicts: Mapping[int, tuple[Change, ...]] = field(default_factory=dict)
 
     @property
     def wave_count(self) -> int:
@@ -300,6 +302,7 @@ class _Ordering:
         self.unchanged: dict[int, tuple[str, str]] = {}
         self.parents: dict[int, str | None] = {}
         self.notes: dict[int, str] = {}
+        self.conflicts: dict[int, tuple[Change, ...]] = {}
         self.steps: dict[int, Step] = {}
 
     def parent_target(self, row: int) -> tuple[int | None, str | None]:
@@ -332,6 +335,7 @@ class _Ordering:
                 self.notes[row] = note
             if verdict.conflicts:
                 self.skipped[row] = verdict.conflict_text()
+                self.conflicts[row] = verdict.conflicts
             elif not verdict.changes or mode == "create-only":
                 fields = ", ".join(FIELD_NAMES[c.field] for c in verdict.changes)
                 why = f"Already in Zuddl; differs in {fields}, not updated (--mode create-only)."
@@ -405,6 +409,7 @@ class _Ordering:
             self.notes,
             self.parents,
             absent,
+            self.conflicts,
         )
 
 
