@@ -371,7 +371,16 @@ def test_post_without_csrf_token_is_refused(
             if "POST" in (getattr(route, "methods", None) or ())
         }
     )
-    assert posts == ["/check", "/columns", "/connect", "/import", "/plan", "/restart", "/upload"]
+    assert posts == [
+        "/check",
+        "/columns",
+        "/connect",
+        "/history/{run}/delete",
+        "/import",
+        "/plan",
+        "/restart",
+        "/upload",
+    ]
     form = {"event_id": sandbox.event_id, "api_key": sandbox.key, "base_url": sandbox.base_url}
     for path in posts:
         for token in ({}, {"csrf": "forged"}):

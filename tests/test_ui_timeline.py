@@ -90,11 +90,13 @@ def test_svg_element_is_accessible_and_scalable() -> None:
     _, root = only_day([slot(2, at(9), at(10))])
     assert root.tag == f"{NS}svg"
     assert root.attrib["width"] == "100%"
-    assert root.attrib["role"] == "img"
+    # A group, not an image: an image's parts are hidden, and each session is a Tab stop.
+    assert root.attrib["role"] == "group"
     assert root.attrib["preserveAspectRatio"] == "xMinYMin meet"
     assert root.attrib["viewBox"].split()[:3] == ["0", "0", "1140"]
     ids = [e.attrib["id"] for e in root.iter() if "id" in e.attrib]
-    assert ids == ["timeline-title-2026-06-10"]
+    # The label's clip (unique on the page: the day and the row) is the only other ID.
+    assert ids == ["timeline-title-2026-06-10", "clip-2026-06-10-2"]
 
 
 def test_lanes_are_sorted_with_no_location_last() -> None:
