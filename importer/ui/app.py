@@ -26,6 +26,7 @@ from importer.read.limits import DEFAULT_LIMITS, MB
 from importer.ui.pastruns import PastImports
 from importer.ui.running import PlanAndImport
 from importer.ui.screens import attachment as _attachment
+from importer.ui.screens import plain_page
 from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
 from importer.ui.views import (
     DATE_ORDERS,
@@ -124,11 +125,11 @@ class UiApp(PlanAndImport, PastImports):
         return form
 
     async def csrf_refused(self, request: Request, exc: Exception) -> Response:
-        return HTMLResponse(
-            "<!doctype html><html lang=en><meta charset=utf-8><title>Refused</title><p>This "
-            "form was not sent from this page (its security token is missing or wrong). "
-            "Go back, reload the page and try again.</p></html>",
-            status_code=403,
+        return plain_page(
+            "Refused",
+            "This form was not sent from this page (its security token is missing or wrong). "
+            "Go back, reload the page and try again.",
+            403,
         )
 
     def back_links(self) -> dict[str, str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from importer.ui.history import PastRun
-from importer.ui.screens import Screens, attachment
+from importer.ui.screens import Screens, attachment, plain_page
 from importer.ui.workspace import Download
 
 GONE = "That import is no longer in the history (it was deleted, perhaps in another tab)."
@@ -26,7 +26,7 @@ class PastImports(Screens):
         history, run = self.ws.history, request.path_params["run"]
         path = history.file(run, request.path_params["kind"]) if history is not None else None
         if path is None:
-            return HTMLResponse(GONE, status_code=404)
+            return plain_page("Not found", GONE, 404)
         content = await run_in_threadpool(path.read_bytes)
         return attachment(Download(path.name, content))
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from importer.plan.status import Outcome, Status
 from importer.run import ImportReport
 from importer.ui.planview import plan_view
-from importer.ui.screens import Screens
+from importer.ui.screens import Screens, plain_page
 from importer.ui.screens import attachment as _attachment
 
 STALE_PLAN = (
@@ -92,7 +92,7 @@ class PlanAndImport(Screens):
         job = self.ws.job
         found = job.downloads.get(request.path_params["name"]) if job else None
         if found is None:
-            return HTMLResponse("Nothing to download here.", status_code=404)
+            return plain_page("Not found", "Nothing to download here.", 404)
         return _attachment(found)
 
 

@@ -7,17 +7,17 @@ for the type checker, the app's state and helpers they call (``UiApp`` defines t
 from __future__ import annotations
 
 import asyncio
+from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from importer.ui.workspace import Download, Workspace
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
     from starlette.requests import Request
-    from starlette.responses import HTMLResponse
 
     from importer.ui.security import Tokens
 
@@ -42,6 +42,17 @@ class Screens:
         async def upload_page(
             self, request: Request, error: str | None = None, status: int = 200
         ) -> Response: ...
+
+
+def plain_page(title: str, text: str, status: int) -> HTMLResponse:
+    """A page of one sentence (refusals, nothing found), with what every page needs to be read
+    by a screen reader: a language, a title, a main region and a heading."""
+    return HTMLResponse(
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(title)} · Zuddl "
+        f"session importer</title><main><h1>{escape(title)}</h1><p>{escape(text)}</p></main>"
+        "</html>",
+        status_code=status,
+    )
 
 
 def attachment(download: Download) -> Response:
