@@ -71,6 +71,9 @@ class Screens:
             found = violations(page)
             if found:
                 self.failures.append(f"== {name} at {width} px ({page.url})\n{readable(found)}")
+            # Only the tables and the timeline scroll sideways, inside their own boxes.
+            if not page.evaluate("() => document.documentElement.scrollWidth <= innerWidth"):
+                self.failures.append(f"== {name} at {width} px: the page is wider than that")
             shot(page, f"screen-{name}-{width}")
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         self.seen.append(name)
