@@ -9,7 +9,6 @@ markup uses presentation attributes only because the page's CSP forbids inline s
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from html import escape
 from typing import Literal
 from zoneinfo import ZoneInfo
+
+from importer.ui.textfit import fit as _fit
+from importer.ui.textfit import text_width
 
 GUTTER = 140.0
 WIDTH = 1000.0
@@ -88,37 +90,6 @@ def _ancestors(row: int, parent_of: dict[int, int | None]) -> list[int]:
 
 def _clean(text: str) -> str:
     return " ".join(_NOT_XML.sub(" ", text).split())
-
-
-def _advance(char: str, size: float) -> float:
-    """A generous guess at a glyph's width in a sans-serif font of this size: the label is
-    cut to fit by this guess (and clipped to its box besides, so a wider font cannot spill)."""
-    if unicodedata.east_asian_width(char) in "WF":
-        return size * 1.05
-    if char in "mwMW@%":
-        return size * 0.95
-    if char.isupper() or char.isdigit() or char in "#&?":
-        return size * 0.72
-    if char in "ijlI.,:;'|!() ":
-        return size * 0.34
-    return size * 0.58
-
-
-def text_width(text: str, size: float = 11.0) -> float:
-    return sum(_advance(c, size) for c in text)
-
-
-def _fit(text: str, width: float, size: float = 11.0) -> str:
-    """The text, or as much of it as fits followed by "…", or "" when too little would show."""
-    if text_width(text, size) <= width:
-        return text
-    room, used = 0, text_width("…", size)
-    for char in text:
-        used += _advance(char, size)
-        if used > width:
-            break
-        room += 1
-    return text[:room].rstrip() + "…" if room >= 2 else ""
 
 
 def _n(value: float) -> str:
