@@ -29,7 +29,7 @@ from importer.write.results import default_results_path
 
 KINDS = ("results", "workbook")
 MAX_KEPT = 200  # runs kept; the oldest go first
-_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+_ID = re.compile(r"^\d{8}-\d{6}-\d{6}-[0-9a-f]{4}$")
 _META = "run.json"
 
 
@@ -62,7 +62,7 @@ class History:
     def keep(self, *, file: str, event: str, summary: str, made: Mapping[str, Path]) -> str:
         """Copy a finished run's files into a new folder; its ID, or "" when the disk refused."""
         now = datetime.now(UTC)
-        run = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+        run = f"{now:%Y%m%d-%H%M%S-%f}-{secrets.token_hex(2)}"
         folder = self.folder / run
         try:
             folder.mkdir(mode=0o700, parents=True)
@@ -85,7 +85,7 @@ class History:
         if not self.folder.is_dir():
             return ()
         found = (self.get(p.name) for p in self.folder.iterdir() if _ID.match(p.name))
-        return tuple(sorted((r for r in found if r), key=lambda r: r.id, reverse=True))
+        return tuple(sorted((r for r in found if r), key=lambda r: (r.when, r.id), reverse=True))
 
     def get(self, run: str) -> PastRun | None:
         if not _ID.match(run):  # never a path: "../" and the like name nothing
