@@ -128,7 +128,11 @@ def test_timeline_labels_fit_their_boxes_and_never_overprint(
         "Morning workshops, all of them nested · 09:00–13:00 · parent session · row 3"
     )
     # Shown right under the picture of the session's day, not at the top of the timeline.
-    assert details.evaluate("d => d.previousElementSibling.classList.contains('timeline')")
+    # (outside the box that scrolls the picture sideways, so it is read whole at 390 px).
+    assert details.evaluate(
+        "d => d.previousElementSibling.matches('div.scroll.timeline') && "
+        "!d.closest('.scroll') && d.getBoundingClientRect().left >= 0"
+    )
     tiny = page.locator("g.slot[data-row='7']")  # five minutes: too narrow for any label
     assert tiny.locator("text").count() == 0
     tiny.click()

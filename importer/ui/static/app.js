@@ -53,7 +53,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var box = e.target.closest && e.target.closest("g.slot, g.band");
       var title = box && box.querySelector("title");
       if (!title) { return; }
-      var day = box.closest(".timeline");
+      var day = box.closest("div.timeline");
       if (day && details.previousElementSibling !== day) { day.after(details); }
       details.textContent = title.textContent.split("\n").join(" · ");
       details.classList.add("shown");
