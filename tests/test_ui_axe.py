@@ -117,6 +117,7 @@ def test_every_screen_has_no_axe_violation_at_both_widths(
     screens.check("connect-error")
     page.get_by_label("API key").fill(DEMO_API_KEY)
     page.get_by_role("button", name="Connect").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("2. Upload the agenda")
     screens.check("upload")
 
     # A first import: columns, a clean check, the plan, the import held mid-run, the result.
