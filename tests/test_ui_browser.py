@@ -377,6 +377,7 @@ def test_post_without_csrf_token_is_refused(
         "/check/cell",
         "/columns",
         "/connect",
+        "/history/{run}/delete",
         "/import",
         "/plan",
         "/resolve/column",

@@ -69,8 +69,11 @@ def test_date_order_and_time_zone_are_chosen_on_the_check_screen(
         ui.workspace.discard_upload()
     page = new_page(browser)
     to_check(page, ui, sandbox, agenda)
-    page.get_by_label("Date order").select_option("dmy")
-    page.get_by_label("Time zone", exact=True).select_option("Europe/Berlin")
+    # Each choice checks again and shows a new page: the next one is made on that page.
+    with page.expect_navigation():
+        page.get_by_label("Date order").select_option("dmy")
+    with page.expect_navigation():
+        page.get_by_label("Time zone", exact=True).select_option("Europe/Berlin")
     expect(page.get_by_label("Time zone", exact=True)).to_have_value("Europe/Berlin")
     page.locator("#go").click()
     page.locator("#start").click()

@@ -90,11 +90,13 @@ def test_svg_element_is_accessible_and_scalable() -> None:
     _, root = only_day([slot(2, at(9), at(10))])
     assert root.tag == f"{NS}svg"
     assert root.attrib["width"] == "100%"
-    assert root.attrib["role"] == "img"
+    # A group, not an image: an image's parts are hidden, and each session is a Tab stop.
+    assert root.attrib["role"] == "group"
     assert root.attrib["preserveAspectRatio"] == "xMinYMin meet"
     assert root.attrib["viewBox"].split()[:3] == ["0", "0", "1140"]
     ids = [e.attrib["id"] for e in root.iter() if "id" in e.attrib]
-    assert ids == ["timeline-title-2026-06-10"]
+    # The label's clip (unique on the page: the day and the row) is the only other ID.
+    assert ids == ["timeline-title-2026-06-10", "clip-2026-06-10-2"]
 
 
 def test_lanes_are_sorted_with_no_location_last() -> None:
@@ -371,3 +373,24 @@ def test_every_day_has_one_time_scale() -> None:
     ticks = [f"{h:02d}:00" for h in range(8, 20)]
     assert [t.text for t in texts(first, "tick")] == ticks
     assert [t.text for t in texts(second, "tick")] == ticks
+
+
+def test_nested_band_labels_never_overprint_and_every_band_is_a_tab_stop() -> None:
+    slots = [
+        slot(2, at(9), at(12), lane="", title="Outer programme"),
+        slot(3, at(9), at(11), lane="", parent=2, title="Inner track"),  # label would collide
+        slot(4, at(11), at(12), lane="", parent=2, title="Late track"),  # clear of the outer's
+        slot(5, at(9), at(10), lane="A", parent=3),
+        slot(6, at(11), at(12), lane="A", parent=4),
+    ]
+    _, root = only_day(slots)
+    bands = groups(root, "band")
+    assert [t.text for t in texts(bands[2], "band-label")] == ["Outer programme"]
+    assert texts(bands[3], "band-label") == []
+    assert [t.text for t in texts(bands[4], "band-label")] == ["Late track"]
+    for group in (*bands.values(), *groups(root, "slot").values()):
+        assert group.attrib["tabindex"] == "0" and group.attrib["role"] == "button"
+    assert bands[3].attrib["aria-label"] == "Inner track, 09:00–11:00, parent session, row 3"
+    # Each label is clipped to its own box, named by its day and row.
+    label = texts(bands[4], "band-label")[0]
+    assert label.attrib["clip-path"] == "url(#clip-2026-06-10-4)"

@@ -9,13 +9,8 @@ from zoneinfo import ZoneInfo
 from importer.plan.reconcile import Change
 from importer.run import ImportRequest, run_import
 from importer.settings.config import Settings
-from importer.ui.views import (
-    MAX_PROBLEMS_SHOWN,
-    MAX_SESSIONS_DRAWN,
-    change_text,
-    check_view,
-    plan_view,
-)
+from importer.ui.planview import MAX_SESSIONS_DRAWN, change_text, plan_view
+from importer.ui.views import MAX_PROBLEMS_SHOWN, check_view
 from tests.pipeline_helpers import numbered_rows, write_csv
 
 

@@ -53,6 +53,8 @@ class Plan:
     parents: Mapping[int, str | None] = field(default_factory=dict)  # unchanged row -> parent
     # In Zuddl, matched by no row: (session, True when this sheet created it earlier).
     absent: tuple[tuple[RemoteSession, bool], ...] = ()
+    # Skipped rows changed both in Zuddl and in the sheet: row -> (old: Zuddl, new: the sheet).
+    conflicts: Mapping[int, tuple[Change, ...]] = field(default_factory=dict)
     # Row -> how its session's speaker links change (set once the speakers are looked up).
     speakers: Mapping[int, SpeakerChange] = field(default_factory=dict)
 
@@ -209,6 +211,7 @@ class _Ordering:
         self.unchanged: dict[int, tuple[str, str]] = {}
         self.parents: dict[int, str | None] = {}
         self.notes: dict[int, str] = {}
+        self.conflicts: dict[int, tuple[Change, ...]] = {}
         self.steps: dict[int, Step] = {}
 
     def parent_target(self, row: int) -> tuple[int | None, str | None]:
@@ -241,6 +244,7 @@ class _Ordering:
                 self.notes[row] = note
             if verdict.conflicts:
                 self.skipped[row] = verdict.conflict_text()
+                self.conflicts[row] = verdict.conflicts
             elif not verdict.changes or mode == "create-only":
                 fields = ", ".join(FIELD_NAMES[c.field] for c in verdict.changes)
                 why = f"Already in Zuddl; differs in {fields}, not updated (--mode create-only)."
@@ -314,6 +318,7 @@ class _Ordering:
             self.notes,
             self.parents,
             absent,
+            self.conflicts,
         )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import jinja2
 from starlette.applications import Starlette
@@ -18,28 +17,29 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartParser
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from importer.errors import ImporterError
-from importer.plan.status import Outcome, Status
 from importer.read.limits import DEFAULT_LIMITS, MB
-from importer.run import ImportReport
 from importer.ui.groups import resolution
 from importer.ui.missing import missing_help
+from importer.ui.pastruns import PastImports
 from importer.ui.resolve import resolve_routes
+from importer.ui.running import PlanAndImport
+from importer.ui.screens import attachment as _attachment
+from importer.ui.screens import plain_page
 from importer.ui.security import CSRF_FIELD, CSRF_HEADER, Guard, Tokens
 from importer.ui.views import (
     DATE_ORDERS,
     FIELD_CHOICES,
     check_view,
-    plan_view,
     samples,
     zone_choices,
 )
 from importer.ui.words import page_words
-from importer.ui.workspace import MAX_UPLOAD_BYTES, Download, Workspace
+from importer.ui.workspace import MAX_UPLOAD_BYTES, Workspace
 
 HERE = Path(__file__).parent
 STEPS = (
@@ -49,11 +49,6 @@ STEPS = (
     ("plan", "Plan"),
     ("import", "Import"),
 )
-STALE_PLAN = (
-    "Nothing was imported: the plan on that page is no longer the one checked last (the file "
-    "was checked or changed again since, perhaps in another tab or window)."
-)
-FRESH_PLAN = " This is the current plan: review it, then import from here."
 FORM_FIELDS = 64  # the fields of a form besides one a column: token, sheet, options
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields beside the file
 
@@ -73,7 +68,7 @@ class CsrfRefused(Exception):
     pass
 
 
-class UiApp:
+class UiApp(PlanAndImport, PastImports):
     def __init__(self, workspace: Workspace, tokens: Tokens, hosts: frozenset[str]) -> None:
         self.ws, self.tokens = workspace, tokens
         self.lock = asyncio.Lock()
@@ -97,6 +92,9 @@ class UiApp:
             Route("/template", self.template),
             Route("/restart", self.restart, methods=["POST"]),
             *resolve_routes(self),  # the check screen's fixes (importer.ui.resolve)
+            Route("/history/{run}/delete", self.past_delete_page),
+            Route("/history/{run}/delete", self.past_delete, methods=["POST"]),
+            Route("/history/{run}/{kind}", self.past_download),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
         self.app = Starlette(
@@ -132,11 +130,11 @@ class UiApp:
         return form
 
     async def csrf_refused(self, request: Request, exc: Exception) -> Response:
-        return HTMLResponse(
-            "<!doctype html><html lang=en><meta charset=utf-8><title>Refused</title><p>This "
-            "form was not sent from this page (its security token is missing or wrong). "
-            "Go back, reload the page and try again.</p></html>",
-            status_code=403,
+        return plain_page(
+            "Refused",
+            "This form was not sent from this page (its security token is missing or wrong). "
+            "Go back, reload the page and try again.",
+            403,
         )
 
     def back_links(self) -> dict[str, str]:
@@ -217,6 +215,8 @@ class UiApp:
             error=error,
             limit_mb=MAX_UPLOAD_BYTES // MB,
             upload=self.ws.upload,
+            past=self.past_runs(),
+            deleted=request.query_params.get("deleted") == "1",
         )
 
     async def upload(self, request: Request) -> Response:
@@ -348,80 +348,6 @@ class UiApp:
         download = await run_in_threadpool(self.ws.checked_workbook)
         return _attachment(download)
 
-    # 4. Plan
-    async def plan(self, request: Request) -> Response:
-        form = await self.form(request)
-        report = self.ws.report
-        if report is None or self.running():
-            return RedirectResponse(self.next_step(), status_code=303)
-        # Skipping every row would import nothing: the page does not offer it, nor takes it.
-        bad = {p.row for p in report.plan.errors if p.row is not None}
-        some_good = len(bad) < len(report.table.rows)
-        self.ws.skip_invalid = form.get("skip_invalid") == "yes" and some_good
-        if report.plan.errors and not self.ws.skip_invalid:
-            return RedirectResponse("/check", status_code=303)
-        return RedirectResponse("/plan", status_code=303)
-
-    async def plan_page(
-        self, request: Request, error: str | None = None, status: int = 200
-    ) -> Response:
-        report = self.ws.report
-        if self.ws.job is not None:  # Back after a run: its plan is spent, the run is shown
-            return RedirectResponse("/import", status_code=303)
-        if report is None or (report.plan.errors and not self.ws.skip_invalid):
-            return RedirectResponse(self.next_step(), status_code=303)
-        view = await run_in_threadpool(plan_view, report)
-        return self.render(
-            "plan.html",
-            "plan",
-            status=status,
-            error=error,
-            view=view,
-            where=report.where,
-            zone=report.timezone,
-            plan_token=self.ws.plan_token,
-        )
-
-    # 5. Import
-    async def start_import(self, request: Request) -> Response:
-        form = await self.form(request)
-        async with self.lock:  # one run at a time: a second click finds the first one's job
-            if self.ws.job is not None:
-                return RedirectResponse("/import", status_code=303)
-            report, token = self.ws.report, self.ws.plan_token
-            ready = report is not None and (not report.plan.errors or self.ws.skip_invalid)
-            if ready and token is not None and form.get("plan") == token:
-                self.ws.start_import()
-                return RedirectResponse("/import", status_code=303)
-        if not ready:
-            return await self.upload_page(request, STALE_PLAN + " Upload the file again.", 409)
-        return await self.plan_page(request, STALE_PLAN + FRESH_PLAN, 409)
-
-    async def import_page(self, request: Request) -> Response:
-        job = self.ws.job
-        if job is None:
-            return RedirectResponse(self.next_step(), status_code=303)
-        report = job.report if job.finished else None
-        return self.render(
-            "import.html",
-            "import",
-            job=job,
-            progress=job.status(),
-            report=report,
-            attention=_attention(report) if report else [],
-        )
-
-    async def import_status(self, request: Request) -> Response:
-        job = self.ws.job
-        return JSONResponse(job.status() if job else {"state": "none"})
-
-    async def download(self, request: Request) -> Response:
-        job = self.ws.job
-        found = job.downloads.get(request.path_params["name"]) if job else None
-        if found is None:
-            return HTMLResponse("Nothing to download here.", status_code=404)
-        return _attachment(found)
-
     async def template(self, request: Request) -> Response:
         """The agenda template, for staff who start from nothing (as ``zuddl-import template``)."""
         download = await run_in_threadpool(self.ws.template)
@@ -433,27 +359,3 @@ class UiApp:
             if self.ws.job is None or self.ws.job.finished:
                 self.ws.discard_upload()
         return RedirectResponse(self.next_step(), status_code=303)
-
-
-def _attention(report: ImportReport) -> list[Outcome]:
-    """The rows a person should look at after the run, first 200 (the sheet has them all)."""
-    wanted = (Status.FAILED, Status.INVALID, Status.SKIPPED)
-    rows = sorted(report.outcomes.values(), key=lambda o: o.row)
-    return [o for o in rows if o.status in wanted][:200]
-
-
-def _attachment(download: Download) -> Response:
-    kind = (
-        "text/csv"
-        if download.name.endswith(".csv")
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    ascii_name = download.name.encode("ascii", "replace").decode().replace('"', "_")
-    return Response(
-        download.content,
-        media_type=kind,
-        headers={
-            "content-disposition": f'attachment; filename="{ascii_name}"; '
-            f"filename*=UTF-8''{quote(download.name)}"
-        },
-    )

@@ -125,8 +125,8 @@ async def _redirect_with_cookie(send: Send, target: str, token: str) -> None:
 
 async def _refuse(send: Send, status: int, text: str) -> None:
     body = (
-        "<!doctype html><html lang=en><meta charset=utf-8><title>Refused</title>"
-        f"<p>{text}</p></html>"
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Refused · Zuddl session "
+        f"importer</title><main><h1>Refused</h1><p>{text}</p></main></html>"
     ).encode()
     await _send(send, status, body, {"content-type": "text/html; charset=utf-8"})
 

@@ -16,6 +16,7 @@ import uvicorn
 
 from importer.settings.config import API_KEY_ENV, DEFAULT_BASE_URL, Secret
 from importer.ui.app import UiApp
+from importer.ui.history import History, default_history
 from importer.ui.memory import default_memory
 from importer.ui.security import Tokens
 from importer.ui.serving import bind, in_thread, quiet_config
@@ -46,13 +47,22 @@ def make_ui(
     sandbox: bool,
     port: int,
     memory: Path | Literal["home"] | None = "home",
+    history: Path | Literal["home"] | None = "home",
 ) -> UiApp:
-    """The page's app; ``memory`` is where column choices are remembered: the user's config
-    folder for the command, nowhere (None) unless a test asks for a folder."""
+    """The page's app; ``memory`` is where column choices are remembered, ``history`` where
+    each run's files are kept: the user's config and data folders for the command, nowhere
+    (None) unless a test asks for a folder."""
     if memory == "home":
         memory = default_memory()
+    if history == "home":
+        history = default_history()
     workspace = Workspace(
-        base_url=base_url, event_id=event_id, key=key, sandbox=sandbox, memory=memory
+        base_url=base_url,
+        event_id=event_id,
+        key=key,
+        sandbox=sandbox,
+        memory=memory,
+        history=History(history) if history is not None else None,
     )
     return UiApp(workspace, Tokens(), _hosts(port))
 
@@ -72,12 +82,19 @@ def run_ui(
     host: str = "127.0.0.1",
     port: int = 0,
     memory: Path | None = None,
+    history: Path | None = None,
 ) -> Iterator[RunningUi]:
     """Serve the page in a background thread until the block ends; its files go with it."""
     sock = bind(host, port)
     bound = sock.getsockname()[1]
     ui = make_ui(
-        base_url=base_url, event_id=event_id, key=key, sandbox=sandbox, port=bound, memory=memory
+        base_url=base_url,
+        event_id=event_id,
+        key=key,
+        sandbox=sandbox,
+        port=bound,
+        memory=memory,
+        history=history,
     )
     server = uvicorn.Server(quiet_config(ui.app, host, bound))
     try:

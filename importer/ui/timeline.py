@@ -17,12 +17,14 @@ from html import escape
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from importer.ui.textfit import fit as _fit
+from importer.ui.textfit import text_width
+
 GUTTER = 140.0
 WIDTH = 1000.0
 AXIS_H = 30.0
 LANE_H = 34.0
 BAND_PAD = 2.0
-CHAR_W = 6.5  # average advance of an 11px sans-serif glyph
 ACTIONS = {"create": "#2563eb", "update": "#b45309", "unchanged": "#6b7280"}
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -88,14 +90,6 @@ def _ancestors(row: int, parent_of: dict[int, int | None]) -> list[int]:
 
 def _clean(text: str) -> str:
     return " ".join(_NOT_XML.sub(" ", text).split())
-
-
-def _fit(text: str, width: float, char_w: float = CHAR_W) -> str:
-    """The text, or as much of it as fits followed by "…", or "" when too little would show."""
-    room = int(width / char_w)
-    if len(text) <= room:
-        return text
-    return text[: room - 1].rstrip() + "…" if room >= 3 else ""
 
 
 def _n(value: float) -> str:
@@ -171,6 +165,186 @@ def _sub_lanes(
     return sub, defaultdict(lambda: 1, {k: max(len(v), 1) for k, v in ends.items()})
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """One day's picture: its time scale, its lanes (each as deep as its stacked sessions)."""
+
+    day: date
+    tz: ZoneInfo
+    kind: str  # what a lane is: "location" or "track"
+    t0: datetime  # UTC, the left edge
+    hours: int
+    scale: float  # px per second
+    midnight: datetime  # UTC, the day's end: later ends are clipped there
+    keys: tuple[str, ...]  # lanes, in order
+    names: dict[str, str]  # lane key -> the name shown
+    tops: tuple[float, ...]  # each lane's top, then the last one's bottom
+    sub: dict[int, int]  # row -> its sub-lane
+    height: float
+
+    def x(self, moment: datetime) -> float:
+        return GUTTER + (moment - self.t0).total_seconds() * self.scale
+
+    def end(self, s: Slot) -> datetime:
+        return min(s.end.astimezone(UTC), self.midnight)
+
+    def lane(self, s: Slot) -> int:
+        return self.keys.index(_lane_key(s.lane))
+
+    def lane_name(self, s: Slot) -> str:
+        return self.names.get(_lane_key(s.lane)) or f"No {self.kind}"
+
+    def clip(self, row: int) -> str:
+        return f"clip-{self.day.isoformat()}-{row}"
+
+
+def _frame(
+    day: date, slots: list[Slot], tz: ZoneInfo, boxes: list[Slot], kind: str, shown: tuple[int, int]
+) -> _Frame:
+    midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)
+    # Floor in wall-clock time (zones with :30 offsets), then step in absolute time, so the
+    # scale stays true on days when the clocks change.
+    t0 = datetime.combine(day, time(shown[0]), tzinfo=tz).astimezone(UTC)
+    last_wanted = midnight if shown[1] == 24 else datetime.combine(day, time(shown[1]), tzinfo=tz)
+    last = max(max(min(s.end.astimezone(UTC), midnight) for s in slots), last_wanted)
+    hours = -(-(last - t0) // timedelta(hours=1))
+    scale = WIDTH / (timedelta(hours=hours)).total_seconds()
+    names: dict[str, str] = {}
+    for s in boxes:
+        key = _lane_key(s.lane)
+        names[key] = min(names.get(key, _clean(s.lane)), _clean(s.lane))
+    keys = tuple(sorted(names, key=lambda k: (k == "", k)))
+    # Sessions that overlap in one lane are stacked in sub-lanes, so none hides another.
+    sub, depth = _sub_lanes(boxes, lambda s: min(s.end.astimezone(UTC), midnight))
+    tops = [AXIS_H]
+    for key in keys:
+        tops.append(tops[-1] + depth[key] * LANE_H)
+    height = (tops[-1] if keys else AXIS_H + LANE_H) + 6
+    return _Frame(day, tz, kind, t0, hours, scale, midnight, keys, names, tuple(tops), sub, height)
+
+
+def _axis(f: _Frame) -> list[str]:
+    parts: list[str] = []
+    step = 2 if f.hours > 12 else 1
+    for h in range(0, f.hours + 1, step):
+        moment = f.t0 + timedelta(hours=h)
+        tx = f.x(moment)
+        parts.append(
+            f'<line class="grid" x1="{_n(tx)}" y1="{_n(AXIS_H - 6)}" x2="{_n(tx)}" '
+            f'y2="{_n(f.height - 6)}" stroke="#e5e7eb" stroke-width="1"/>'
+        )
+        anchor = "end" if h == f.hours else "start" if h == 0 else "middle"
+        attrs = f'class="tick" font-size="11" fill="#374151" text-anchor="{anchor}"'
+        parts.append(_text(tx, AXIS_H - 12, _hhmm(moment.astimezone(f.tz)), attrs))
+    return parts
+
+
+def _lanes(f: _Frame) -> list[str]:
+    parts: list[str] = []
+    for i, key in enumerate(f.keys):
+        top, bottom = f.tops[i], f.tops[i + 1]
+        parts.append(
+            f'<line class="lane-rule" x1="0" y1="{_n(bottom)}" x2="{_n(GUTTER + WIDTH)}" '
+            f'y2="{_n(bottom)}" stroke="#e5e7eb" stroke-width="1"/>'
+        )
+        name = _fit(f.names[key] or f"No {f.kind}", GUTTER - 12)
+        attrs = 'class="lane-label" font-size="11" fill="#1f2937"'
+        parts.append(_text(6, top + LANE_H / 2 + 4, name, attrs))
+    return parts
+
+
+def _span(s: Slot, tz: ZoneInfo) -> str:
+    local_start, local_end = s.start.astimezone(tz), s.end.astimezone(tz)
+    span = f"{_hhmm(local_start)}–{_hhmm(local_end)}"
+    if (days := (local_end.date() - local_start.date()).days) > 0:
+        span += f" (+{_plural(days, 'day')})"
+    return span
+
+
+def _focusable(cls: str, s: Slot, tip: str) -> str:
+    """A session's group: a Tab stop and a tap target whose details the page shows beside it."""
+    label = escape(", ".join(tip.splitlines()))
+    return (
+        f'<g class="{cls}" data-row="{s.row}" tabindex="0" role="button" aria-label="{label}">'
+        f"<title>{escape(tip)}</title>"
+    )
+
+
+def _label(
+    f: _Frame, row: int, box: tuple[float, float, float, float], text: str, attrs: str
+) -> str:
+    """A label inside its box, clipped to it: it never spills over a neighbour's."""
+    left, top, width, height = box
+    clip = f.clip(row)
+    return (
+        f'<clipPath id="{clip}"><rect x="{_n(left)}" y="{_n(top)}" width="{_n(width)}" '
+        f'height="{_n(height)}"/></clipPath>'
+        + _text(left + 4, top + height / 2 + 4, text, f'{attrs} clip-path="url(#{clip})"')
+    )
+
+
+def _bands(f: _Frame, slots: list[Slot], boxes: list[Slot], parents: set[int]) -> list[str]:
+    parent_of = {s.row: s.parent_row for s in slots if s.parent_row != s.row}
+    leaf_lanes: dict[int, set[int]] = defaultdict(set)
+    for s in boxes:
+        for up in _ancestors(s.row, parent_of):
+            leaf_lanes[up].add(f.lane(s))
+    # Outer bands first, so nested ones and their labels stay visible on top.
+    bands = sorted(
+        (s for s in slots if s.row in parents),
+        key=lambda s: (len(_ancestors(s.row, parent_of)), s.start, s.row),
+    )
+    taken: list[tuple[float, float, float]] = []  # labels drawn: (left, right, top)
+    parts: list[str] = []
+    for s in bands:
+        lanes = leaf_lanes.get(s.row) or set(range(len(f.keys)))
+        top = (f.tops[min(lanes)] if lanes else AXIS_H) - BAND_PAD
+        bottom = (f.tops[max(lanes) + 1] if lanes else AXIS_H + LANE_H) + BAND_PAD
+        left, right = f.x(s.start), f.x(f.end(s))
+        title = _clean(s.title)
+        tip = "\n".join((title, _span(s, f.tz), "parent session", f"row {s.row}"))
+        parts.append(
+            _focusable("band", s, tip)
+            + f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" '
+            f'height="{_n(bottom - top)}" rx="4" fill="#e0e7ff" fill-opacity="0.6" '
+            f'stroke="#6366f1" stroke-width="1"/>'
+        )
+        text = _fit(title, right - left - 8, 10)
+        end = left + 4 + text_width(text, 10)
+        # A nested band's label at the same height as its parent's is left out, not overprinted.
+        if any(a < end and left < b and t == top for a, b, t in taken):
+            text = ""
+        attrs = 'class="band-label" font-size="10" font-weight="600" fill="#312e81"'
+        if text:
+            taken.append((left, end, top))
+            parts.append(_label(f, s.row, (left, top, right - left, 13), text, attrs))
+        parts.append("</g>")
+    return parts
+
+
+def _boxes(f: _Frame, boxes: list[Slot], flagged: set[int]) -> list[str]:
+    parts: list[str] = []
+    for s in boxes:
+        top = f.tops[f.lane(s)] + f.sub[s.row] * LANE_H + 12
+        left = f.x(s.start)
+        width = max(f.x(f.end(s)) - left, 2.0)
+        title = _clean(s.title)
+        tip = "\n".join((title, _span(s, f.tz), f.lane_name(s), f"row {s.row}"))
+        hit = s.row in flagged
+        stroke = 'stroke="#dc2626" stroke-width="3"' if hit else 'stroke="#ffffff" stroke-width="1"'
+        parts.append(
+            _focusable(f"slot slot-{s.action}{' overlap' if hit else ''}", s, tip)
+            + f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(width)}" '
+            f'height="{_n(LANE_H - 15)}" rx="4" fill="{ACTIONS[s.action]}" {stroke}/>'
+        )
+        text = _fit(title, width - 8)
+        attrs = 'class="slot-label" font-size="11" fill="#ffffff"'
+        if text:
+            parts.append(_label(f, s.row, (left, top, width, LANE_H - 15), text, attrs))
+        parts.append("</g>")
+    return parts
+
+
 def _draw_day(
     day: date,
     slots: list[Slot],
@@ -185,124 +359,18 @@ def _draw_day(
     # A pair split across midnight is listed on both days, so neither day hides it.
     overlaps = tuple(sorted(p for p in all_overlaps if p[0] in rows or p[1] in rows))
     flagged = {r for p in overlaps for r in p}
-    midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)
-
-    def clipped_end(s: Slot) -> datetime:
-        return min(s.end.astimezone(UTC), midnight)
-
-    # Floor in wall-clock time (zones with :30 offsets), then step in absolute time, so the
-    # scale stays true on days when the clocks change.
-    first = datetime.combine(day, time(hours_shown[0]), tzinfo=tz)
-    t0 = first.astimezone(UTC)
-    last = max(
-        max(clipped_end(s) for s in slots),
-        midnight
-        if hours_shown[1] == 24
-        else datetime.combine(day, time(hours_shown[1]), tzinfo=tz).astimezone(UTC),
-    )
-    hours = -(-(last - t0) // timedelta(hours=1))
-    t1 = t0 + timedelta(hours=hours)
-    scale = WIDTH / (t1 - t0).total_seconds()
-
-    def x(moment: datetime) -> float:
-        return GUTTER + (moment - t0).total_seconds() * scale
-
     boxes = [s for s in slots if s.row not in parents]
-    names: dict[str, str] = {}
-    for s in boxes:
-        key = _lane_key(s.lane)
-        names[key] = min(names.get(key, _clean(s.lane)), _clean(s.lane))
-    keys = sorted(names, key=lambda k: (k == "", k))
-    lane_of = {k: i for i, k in enumerate(keys)}
-    # Sessions that overlap in one lane are stacked in sub-lanes, so none hides another.
-    sub, depth = _sub_lanes(boxes, clipped_end)
-    tops = [AXIS_H]
-    for key in keys:
-        tops.append(tops[-1] + depth[key] * LANE_H)
-    height = (tops[-1] if keys else AXIS_H + LANE_H) + 6
-
-    parts: list[str] = []
-    step = 2 if hours > 12 else 1
-    for h in range(0, hours + 1, step):
-        moment = t0 + timedelta(hours=h)
-        tx = x(moment)
-        parts.append(
-            f'<line class="grid" x1="{_n(tx)}" y1="{_n(AXIS_H - 6)}" x2="{_n(tx)}" '
-            f'y2="{_n(height - 6)}" stroke="#e5e7eb" stroke-width="1"/>'
-        )
-        anchor = "end" if h == hours else "start" if h == 0 else "middle"
-        attrs = f'class="tick" font-size="11" fill="#374151" text-anchor="{anchor}"'
-        parts.append(_text(tx, AXIS_H - 12, _hhmm(moment.astimezone(tz)), attrs))
-    for i, key in enumerate(keys):
-        top, bottom = tops[i], tops[i + 1]
-        parts.append(
-            f'<line class="lane-rule" x1="0" y1="{_n(bottom)}" x2="{_n(GUTTER + WIDTH)}" '
-            f'y2="{_n(bottom)}" stroke="#e5e7eb" stroke-width="1"/>'
-        )
-        name = _fit(names[key] or f"No {kind}", GUTTER - 12)
-        attrs = 'class="lane-label" font-size="11" fill="#1f2937"'
-        parts.append(_text(6, top + LANE_H / 2 + 4, name, attrs))
-
-    parent_of = {s.row: s.parent_row for s in slots if s.parent_row != s.row}
-    leaf_lanes: dict[int, set[int]] = defaultdict(set)
-    for s in boxes:
-        for up in _ancestors(s.row, parent_of):
-            leaf_lanes[up].add(lane_of[_lane_key(s.lane)])
-
-    # Outer bands first, so nested ones and their labels stay visible on top.
-    bands = sorted(
-        (s for s in slots if s.row in parents),
-        key=lambda s: (len(_ancestors(s.row, parent_of)), s.start, s.row),
-    )
-    for s in bands:
-        lanes = leaf_lanes.get(s.row) or set(range(len(keys)))
-        top = (tops[min(lanes)] if lanes else AXIS_H) - BAND_PAD
-        bottom = (tops[max(lanes) + 1] if lanes else AXIS_H + LANE_H) + BAND_PAD
-        left, right = x(s.start), x(clipped_end(s))
-        title = _clean(s.title)
-        parts.append(
-            f'<g class="band" data-row="{s.row}"><title>{escape(title)}</title>'
-            f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" '
-            f'height="{_n(bottom - top)}" rx="4" fill="#e0e7ff" fill-opacity="0.6" '
-            f'stroke="#6366f1" stroke-width="1"/>'
-        )
-        attrs = 'class="band-label" font-size="10" font-weight="600" fill="#312e81"'
-        text = _fit(title, right - left - 6, CHAR_W * 10 / 11)
-        parts.append((_text(left + 3, top + 10, text, attrs) if text else "") + "</g>")
-
-    for s in boxes:
-        top = tops[lane_of[_lane_key(s.lane)]] + sub[s.row] * LANE_H + 12
-        left = x(s.start)
-        width = max(x(clipped_end(s)) - left, 2.0)
-        title = _clean(s.title)
-        local_start, local_end = s.start.astimezone(tz), s.end.astimezone(tz)
-        span = f"{_hhmm(local_start)}–{_hhmm(local_end)}"
-        if (days := (local_end.date() - local_start.date()).days) > 0:
-            span += f" (+{_plural(days, 'day')})"
-        tip = "\n".join((title, span, names[_lane_key(s.lane)] or f"No {kind}", f"row {s.row}"))
-        hit = s.row in flagged
-        stroke = 'stroke="#dc2626" stroke-width="3"' if hit else 'stroke="#ffffff" stroke-width="1"'
-        parts.append(
-            # Focusable and tappable: the page shows the details of the box chosen, not on hover.
-            f'<g class="slot slot-{s.action}{" overlap" if hit else ""}" data-row="{s.row}" '
-            f'tabindex="0" role="button" aria-label="{escape(", ".join(tip.splitlines()))}">'
-            f"<title>{escape(tip)}</title>"
-            f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(width)}" height="{_n(LANE_H - 15)}" '
-            f'rx="4" fill="{ACTIONS[s.action]}" {stroke}/>'
-        )
-        text = _fit(title, width - 8)
-        attrs = 'class="slot-label" font-size="11" fill="#ffffff"'
-        parts.append((_text(left + 4, top + 13.5, text, attrs) if text else "") + "</g>")
-
+    f = _frame(day, slots, tz, boxes, kind, hours_shown)
+    parts = _axis(f) + _lanes(f) + _bands(f, slots, boxes, parents) + _boxes(f, boxes, flagged)
     title_id = f"timeline-title-{day.isoformat()}"
     summary = (
         f"Agenda timeline for {label}: {_plural(len(slots), 'session')} in "
-        f"{_plural(sum(1 for k in keys if k), kind)}, {_plural(len(overlaps), 'overlap')}"
+        f"{_plural(sum(1 for k in f.keys if k), kind)}, {_plural(len(overlaps), 'overlap')}"
     )
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" '
-        f'viewBox="0 0 {_n(GUTTER + WIDTH)} {_n(height)}" width="100%" '
-        f'preserveAspectRatio="xMinYMin meet" role="img" aria-labelledby="{title_id}" '
+        f'viewBox="0 0 {_n(GUTTER + WIDTH)} {_n(f.height)}" width="100%" '
+        f'preserveAspectRatio="xMinYMin meet" role="group" aria-labelledby="{title_id}" '
         f'font-family="system-ui, sans-serif"><title id="{title_id}">{escape(summary)}</title>'
         + "".join(parts)
         + "</svg>"

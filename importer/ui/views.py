@@ -1,29 +1,24 @@
 """What each screen shows, worked out from the library's report: no logic of its own.
 
-The check table, the plan's counts and diffs and the timeline's slots are read straight off
-``ImportReport`` (table, mapped drafts, plan); the page only lays them out.
+The check table is read straight off ``ImportReport`` (table, problems); the page only lays it
+out. The plan screen's view is in planview.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Literal
-from zoneinfo import ZoneInfo, available_timezones
+from dataclasses import dataclass, field
+from zoneinfo import available_timezones
 
 from importer.check.cells import show
 from importer.check.drafts import Problem
 from importer.fields import FIELDS, IGNORE
-from importer.plan.reconcile import FIELD_NAMES, Change
 from importer.read.table import Table
 from importer.run import ImportReport
-from importer.ui.timeline import Day, Slot, draw_timeline
 from importer.ui.words import page_words
 
 MAX_ROWS_SHOWN = 500
 MAX_PROBLEMS_SHOWN = 500  # the checked workbook has them all; a page of 100,000 would not load
-MAX_SESSIONS_DRAWN = 2_000
 # A column's choices on the page: every field (importer/fields.py), or none.
 FIELD_CHOICES = (*((f.name, f.choice) for f in FIELDS), (IGNORE, "Not imported"))
 
@@ -170,137 +165,3 @@ def _shown(number: int, problem: Problem) -> ShownProblem:
         page_words(problem.message),
         problem.severity,
     )
-
-
-@dataclass(frozen=True)
-class ShownStep:
-    row: int
-    reference: str
-    title: str
-    changes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PlanView:
-    creates: tuple[ShownStep, ...]
-    updates: tuple[ShownStep, ...]
-    unchanged: int
-    invalid: int
-    skipped: int
-    waves: int
-    days: tuple[Day, ...]
-    overlaps: int
-    drawn: bool = True  # False: too many sessions for a picture
-    lanes: str = "location"  # what the lanes are: "location", or "track" when none has one
-    speakers: tuple[ShownStep, ...] = ()  # sessions whose speaker links change (one change)
-    speaker_calls: int = 0
-    speakers_only: int = 0  # of those, sessions with nothing else to send
-
-
-def plan_view(report: ImportReport) -> PlanView:
-    plan, zone = report.plan, ZoneInfo(report.timezone)
-    steps = [
-        ShownStep(s.draft.row, plan.references.get(s.draft.row, ""), s.draft.title, ())
-        if s.action == "create"
-        else ShownStep(
-            s.draft.row,
-            plan.references.get(s.draft.row, ""),
-            s.draft.title,
-            tuple(change_text(c, zone, report.location_names) for c in s.changes),
-        )
-        for s in plan.steps
-    ]
-    creates = tuple(s for s, step in zip(steps, plan.steps, strict=True) if step.action == "create")
-    updates = tuple(s for s, step in zip(steps, plan.steps, strict=True) if step.action == "update")
-    slots = _slots(report)
-    # Sessions without locations (a virtual event) are laid out by track (first tag) instead.
-    lanes: Literal["location", "track"] = "location"
-    if slots and not any(s.lane for s in slots):
-        lanes = "track"
-        by_row = {d.row: d for d in report.mapped.drafts}
-        slots = [replace(s, lane=next(iter(by_row[s.row].tags), "")) for s in slots]
-    drawn = len(slots) <= MAX_SESSIONS_DRAWN
-    days = draw_timeline(slots, report.timezone, lanes=lanes) if drawn else ()
-    return PlanView(
-        creates,
-        updates,
-        len(plan.unchanged),
-        len(plan.invalid_rows),
-        len(plan.skipped),
-        plan.wave_count,
-        days,
-        sum(len(d.overlaps) for d in days),
-        drawn,
-        lanes,
-        *_speaker_steps(report),
-    )
-
-
-def _speaker_steps(report: ImportReport) -> tuple[tuple[ShownStep, ...], int, int]:
-    """The sessions whose speakers change (the text the command line prints), their calls,
-    and how many of them change nothing else."""
-    plan = report.plan
-    titles = {d.row: d.title for d in report.mapped.drafts}
-    shown = tuple(
-        ShownStep(row, plan.references.get(row, ""), titles.get(row, ""), (change.text(),))
-        for row, change in sorted(plan.speakers.items())
-    )
-    stepped = {s.draft.row for s in plan.steps}
-    return shown, plan.speaker_calls, sum(1 for row in plan.speakers if row not in stepped)
-
-
-def change_text(change: Change, zone: ZoneInfo, rooms: Mapping[str, str]) -> str:
-    """One field's change as staff read it: local times, room names, the whole text."""
-    name = FIELD_NAMES[change.field]
-    old, new = (_value(change.field, v, zone, rooms) for v in (change.old, change.new))
-    if new == _EMPTY:
-        return f"{name}: cleared (was {old})"
-    return f"{name}: {old} → {new}"
-
-
-_EMPTY = "(empty)"
-
-
-def _value(name: str, value: object, zone: ZoneInfo, rooms: Mapping[str, str]) -> str:
-    if value in (None, "", (), []):
-        return _EMPTY
-    if name in ("start", "end") and isinstance(value, str):
-        try:  # the API's UTC text, shown in the event's zone as the sheet has it
-            moment = datetime.fromisoformat(value).astimezone(zone)
-        except ValueError:
-            return value
-        return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
-    if name == "location_id" and isinstance(value, str):
-        return f'"{rooms.get(value.lower(), value)}"'
-    if isinstance(value, tuple | list):
-        return ", ".join(str(v) for v in value)
-    return f'"{value}"' if isinstance(value, str) else str(value)
-
-
-def _slots(report: ImportReport) -> list[Slot]:
-    """Every session the event will hold after the run, as the timeline draws it."""
-    plan, table = report.plan, report.table
-    action: dict[int, str] = {s.draft.row: s.action for s in plan.steps}
-    action.update({row: "unchanged" for row in plan.unchanged})
-    row_of_ref = {ref: row for row, ref in plan.references.items()}
-    place = report.mapped.columns.fields.get("location")
-    values = {r.number: r.values for r in table.rows}
-    zone = ZoneInfo(report.timezone)
-    slots = []
-    for draft in report.mapped.drafts:
-        if draft.row not in action:
-            continue
-        lane = show(values[draft.row][place]).strip() if place is not None else ""
-        parent = row_of_ref.get(draft.parent_ref) if draft.parent_ref else None
-        slots.append(
-            Slot(
-                draft.row,
-                draft.title,
-                draft.start.astimezone(zone),
-                draft.end.astimezone(zone),
-                lane,
-                parent if parent in action else None,
-                action[draft.row],
-            )
-        )
-    return slots

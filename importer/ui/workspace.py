@@ -34,6 +34,7 @@ from importer.settings.config import MappingOptions, Secret, Settings, default_r
 from importer.settings.dateorder import DateOrder, as_date_order
 from importer.sync.answers import check_base_url
 from importer.sync.connect import event_info
+from importer.ui.history import History
 from importer.ui.memory import recall, remember
 from importer.write.template import write_template
 from importer.write.workbook import checked_path, write_checked
@@ -125,12 +126,14 @@ class Workspace:
         key: Secret | None,
         sandbox: bool,
         memory: Path | None = None,
+        history: History | None = None,
     ):
         self.root = Path(tempfile.mkdtemp(prefix="zuddl-ui-"))  # mode 700: this user only
         self.defaults = {"base_url": base_url, "event_id": event_id}
         self.given_key = key  # from the environment or the embedded sandbox; never shown
         self.sandbox = sandbox
         self.memory = memory  # where column choices are remembered; None: nowhere
+        self.history = history  # where each run's files are kept; None: nowhere
         self.connection: Connection | None = None
         self.upload: Upload | None = None
         self.report: ImportReport | None = None  # the check: a dry run against the event
@@ -281,6 +284,8 @@ class Workspace:
             edits=dict(self.upload.edits),
         )
         self.report, self.plan_token = None, None
+        if self.history is not None:  # what the page sent last time: edits made in Zuddl since
+            self.history.restore_journal(self.connection.event_id, self.upload.path)
         self.report = run_import(request)
         self.plan_token = secrets.token_urlsafe(16)
         return self.report
@@ -300,7 +305,7 @@ class Workspace:
     # 5. Import
     def start_import(self) -> Job:
         assert self.upload is not None and self.connection is not None
-        upload, key = self.upload, self.connection.key
+        upload, key, connection = self.upload, self.connection.key, self.connection
         job = Job()
         settings = replace(self.settings(upload), skip_invalid=self.skip_invalid)
         request = ImportRequest(
@@ -318,6 +323,13 @@ class Workspace:
                 report = run_import(request)
                 job.report = report
                 made = {"results": report.results_path, "workbook": report.written_back}
+                if self.history is not None:
+                    self.history.keep(
+                        file=upload.path.name,
+                        event=connection.event_name or connection.event_id,
+                        summary=report.summary,
+                        made={k: v for k, v in made.items() if v is not None},
+                    )
                 for name, path in made.items():
                     if path is not None and path.exists():
                         job.downloads[name] = _taken(path)
@@ -329,6 +341,8 @@ class Workspace:
                     "not a problem with your file. Please report it."
                 )
             finally:
+                if self.history is not None:
+                    self.history.keep_journal(connection.event_id, upload.path)
                 # The sheet and everything made from it leave the disk once the run is over.
                 shutil.rmtree(upload.folder, ignore_errors=True)
                 with job.lock:

@@ -45,16 +45,28 @@ document.addEventListener("DOMContentLoaded", function () {
       document.body.classList.add("working");
     });
   });
-  // A session on the timeline, focused or tapped, shows its details below the picture.
+  // A session on the timeline, focused or tapped, shows its details right under its day's
+  // picture (the box moves there), not only in a hover tooltip.
   var details = document.getElementById("slot-details");
   if (details) {
     var show = function (e) {
-      var box = e.target.closest && e.target.closest("g.slot");
+      var box = e.target.closest && e.target.closest("g.slot, g.band");
       var title = box && box.querySelector("title");
-      if (title) { details.textContent = title.textContent.split("\n").join(" · "); }
+      if (!title) { return; }
+      var day = box.closest("div.timeline");
+      if (day && details.previousElementSibling !== day) { day.after(details); }
+      details.textContent = title.textContent.split("\n").join(" · ");
+      details.classList.add("shown");
     };
     document.addEventListener("focusin", show);
     document.addEventListener("click", show);
+    // Enter or Space on a focused session, as on a button.
+    document.addEventListener("keydown", function (e) {
+      if ((e.key === "Enter" || e.key === " ") && e.target.closest && e.target.closest("g.slot, g.band")) {
+        e.preventDefault();
+        show(e);
+      }
+    });
   }
   // Live progress: poll the run's counts; reload for the summary when it is over.
   var running = document.getElementById("running");
