@@ -209,3 +209,43 @@ def test_every_screen_has_no_axe_violation_at_both_widths(
 
     assert screens.failures == [], "axe found violations:\n" + "\n\n".join(screens.failures)
     assert len(screens.seen) == 16
+
+
+def test_the_check_screens_fixes_have_no_axe_violation(
+    browser: Browser, page_ui: RunningUi, tmp_path: Path
+) -> None:
+    # Values to resolve (a room the event lacks, on several rows), grouped problems with their
+    # fixes, a cell's editor open, and the columns step naming every missing column.
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    screens = Screens(page)
+    page.goto(page_ui.url)
+    page.get_by_label("Event ID").fill(DEMO_EVENT_ID)
+    page.get_by_label("API key").fill(DEMO_API_KEY)
+    page.get_by_role("button", name="Connect").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("2. Upload the agenda")
+
+    rows = [list(r) for r in FIRST]
+    for row in rows[1:4]:
+        row[7] = "Hall Z"  # not a location of the event
+    rows[4][4] = "2026-13-45"
+    upload(page, write_csv(tmp_path / "agenda.csv", rows, HEADERS))
+    page.get_by_role("button", name="Check the rows").click()
+    expect(page.locator("#check-summary")).to_contain_text("with problems")
+    screens.check("check-values")
+    page.locator("td[data-cell]").first.click()
+    expect(page.locator("td.editing input[name=value]")).to_be_focused()
+    screens.check("check-cell-editor")
+
+    papers = write_csv(tmp_path / "papers.csv", [["Ada", "Notes", "AI"]], ["Speaker", "Paper", "X"])
+    page.goto(page_ui.base_url + "/upload")
+    upload_error = page.get_by_label(re.compile("^Spreadsheet"))
+    upload_error.set_input_files(papers)
+    page.get_by_role("button", name="Upload and read").click()
+    expect(page.get_by_role("alert")).to_contain_text("has no column for the session title")
+    screens.check("columns-missing")
+    context.close()
+
+    assert screens.failures == [], "axe found violations:\n" + "\n\n".join(screens.failures)
+    assert screens.seen == ["check-values", "check-cell-editor", "columns-missing"]
