@@ -19,7 +19,8 @@ from importer.sync.answers import (
 
 
 @pytest.mark.parametrize(
-    "url", ["https://api.zuddl.com/", "http://127.0.0.1:8000", "http://localhost:1", "http://[::1]:9"]
+    "url",
+    ["https://api.zuddl.com/", "http://127.0.0.1:8000", "http://localhost:1", "http://[::1]:9"],
 )
 def test_https_and_this_machine_are_allowed(url: str) -> None:
     assert check_base_url(url) == url.rstrip("/")
@@ -76,7 +77,8 @@ def test_next_link_is_a_non_blank_text_or_none(data: object, link: str | None) -
 
 
 @pytest.mark.parametrize(
-    ("header", "seconds"), [("3", 3.0), (" 2.5 ", 2.5), ("0", 0.1), ("-4", 0.1), (None, 1.0), ("soon", 1.0)]
+    ("header", "seconds"),
+    [("3", 3.0), (" 2.5 ", 2.5), ("0", 0.1), ("-4", 0.1), (None, 1.0), ("soon", 1.0)],
 )
 def test_retry_after_in_seconds(header: str | None, seconds: float) -> None:
     assert retry_after(header) == seconds
@@ -99,6 +101,8 @@ def test_a_spent_quota_says_how_long_and_until_when(monkeypatch: pytest.MonkeyPa
     assert "about 45 minutes" in str(quota_spent(2700))
 
 
-@pytest.mark.parametrize(("format_", "virtual"), [("virtual", True), ("HYBRID", False), (None, False)])
+@pytest.mark.parametrize(
+    ("format_", "virtual"), [("virtual", True), ("HYBRID", False), (None, False)]
+)
 def test_an_event_is_virtual_by_its_format_in_any_case(format_: str | None, virtual: bool) -> None:
     assert EventInfo("e", "Event", "UTC", format=format_).virtual is virtual

@@ -43,7 +43,9 @@ def test_an_unknown_zuddl_id_is_reported_and_not_matched_by_reference() -> None:
 
 def test_a_given_reference_id_matches_its_session() -> None:
     a = remote(ID_A, "R1", title="Old title")
-    matches = match_rows([draft(2, "New title", reference_id="R1")], frozenset(), {"R1": a}, [a], frozenset())
+    matches = match_rows(
+        [draft(2, "New title", reference_id="R1")], frozenset(), {"R1": a}, [a], frozenset()
+    )
     assert matches.remote_of == {2: a}
     assert matches.how == {}
     assert matches.adopted == {}
@@ -76,7 +78,10 @@ def test_a_session_the_sheet_did_not_make_is_never_adopted() -> None:
 
 def test_two_rows_with_one_title_are_left_alone() -> None:
     made = remote(ID_A, "auto-1", title="Break", start="2026-06-10T07:00:00Z")
-    rows = [draft(2, "Break", reference_id="d1"), draft(3, "Break", reference_id="d2", start=NINE.replace(hour=11))]
+    rows = [
+        draft(2, "Break", reference_id="d1"),
+        draft(3, "Break", reference_id="d2", start=NINE.replace(hour=11)),
+    ]
     matches = match_rows(rows, frozenset({2, 3}), {}, [made], frozenset())
     assert matches.remote_of == {}
     assert matches.absent == (made,)
@@ -85,7 +90,9 @@ def test_two_rows_with_one_title_are_left_alone() -> None:
 def test_two_sessions_with_one_title_are_left_alone() -> None:
     one = remote(ID_A, "auto-1", title="Break", start="2026-06-10T07:00:00Z")
     two = remote(ID_B, "auto-2", title="Break", start="2026-06-10T08:00:00Z")
-    matches = match_rows([draft(2, "Break", reference_id="d")], frozenset({2}), {}, [one, two], frozenset())
+    matches = match_rows(
+        [draft(2, "Break", reference_id="d")], frozenset({2}), {}, [one, two], frozenset()
+    )
     assert matches.remote_of == {}
     assert set(matches.absent) == {one, two}
 

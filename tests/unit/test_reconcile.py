@@ -94,7 +94,7 @@ def test_a_change_on_both_sides_stops_by_default() -> None:
     assert verdict.changes == ()
     assert verdict.conflicts == (Change("title", "Keynote", "Opening"),)
     assert verdict.conflict_text() == (
-        'Not sent: changed both in Zuddl and in the sheet since the last import (title: Zuddl '
+        "Not sent: changed both in Zuddl and in the sheet since the last import (title: Zuddl "
         '"Keynote", sheet "Opening"). Make them agree, or choose with --on-conflict sheet or '
         "--on-conflict zuddl."
     )

@@ -12,7 +12,11 @@ from importer.errors import UsageError
 from importer.settings.tomlkeys import fits, misplaced, take, unknown_key
 from importer.settings.tomlwords import plain_toml_error, shown
 
-KEYS = {"rate-limit": ("rate_limit", (int, float)), "dry-run": ("dry_run", bool), "day": ("day", (str, date))}
+KEYS = {
+    "rate-limit": ("rate_limit", (int, float)),
+    "dry-run": ("dry_run", bool),
+    "day": ("day", (str, date)),
+}
 
 
 @pytest.mark.parametrize(
@@ -27,7 +31,9 @@ KEYS = {"rate-limit": ("rate_limit", (int, float)), "dry-run": ("dry_run", bool)
         ("3", int, False),
     ],
 )
-def test_fits_keeps_bools_and_datetimes_in_their_place(value: object, kind: object, ok: bool) -> None:
+def test_fits_keeps_bools_and_datetimes_in_their_place(
+    value: object, kind: object, ok: bool
+) -> None:
     assert fits(value, kind) is ok
 
 
@@ -41,7 +47,11 @@ def test_take_renames_known_keys_and_skips_others() -> None:
     [
         ("rate-limit", True, '"rate-limit" must be a number, not true'),
         ("dry-run", "yes", '"dry-run" must be true or false, not the text "yes"'),
-        ("day", datetime(2026, 6, 10, 9, 30), '"day" must be a date like 2026-06-10, not the date and time 2026-06-10 09:30:00'),
+        (
+            "day",
+            datetime(2026, 6, 10, 9, 30),
+            '"day" must be a date like 2026-06-10, not the date and time 2026-06-10 09:30:00',
+        ),
         ("rate-limit", [1], '"rate-limit" must be a number, not a list'),
         ("rate-limit", {"a": 1}, '"rate-limit" must be a number, not a table'),
     ],
