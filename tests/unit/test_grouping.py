@@ -18,7 +18,7 @@ from importer.check.phrases import rows_phrase
         ([2, 3, 4, 9, 11], "rows 2 to 4, 9 and 11"),
         (list(range(2, 40, 2)), "rows 2, 4, 6, 8, 10, 12, 14, 16, 18, 20 and 9 more"),
         (
-            [1, 2, 3] + list(range(10, 50, 2)),
+            [1, 2, 3, *range(10, 50, 2)],
             "rows 1 to 3, 10, 12, 14, 16, 18, 20, 22, 24, 26 and 11 more",
         ),
     ],

@@ -4,6 +4,7 @@ allows, and a late wake-up is made up without a burst. Nothing sleeps on wall ti
 from __future__ import annotations
 
 import asyncio
+import itertools
 from types import SimpleNamespace
 
 import pytest
@@ -65,7 +66,7 @@ def test_on_time_starts_keep_the_rate_and_the_server_refuses_none(clock: Clock) 
     assert refused == 0
     # Never faster than the rate plus the quarter second of catch-up it allows.
     assert most_in_a_second(moments) <= RATE * (1 + CATCH_UP_S) + 1
-    gaps = [b - a for a, b in zip(moments[3:], moments[4:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(moments[3:])]
     assert min(gaps) == pytest.approx(1 / RATE)
     assert max(gaps) == pytest.approx(1 / RATE)
 
