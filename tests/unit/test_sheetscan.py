@@ -17,7 +17,8 @@ from importer.read.xlsxdates import date_styles, impossible_date
 SMALL = Limits(max_sheet_cells=100, max_rows=10)
 WORKBOOK = (
     '<workbook xmlns:r="r"><sheets>'
-    '<sheet name="Agenda" sheetId="1" r:id="rId1"/><sheet name="Notes &amp; more" sheetId="2" r:id="rId2"/>'
+    '<sheet name="Agenda" sheetId="1" r:id="rId1"/>'
+    '<sheet name="Notes &amp; more" sheetId="2" r:id="rId2"/>'
     "</sheets></workbook>"
 )
 RELS = (
@@ -27,7 +28,8 @@ RELS = (
 STYLES = (
     '<styleSheet><numFmts><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
     '<numFmt numFmtId="165" formatCode="&quot;day&quot; 0"/></numFmts>'
-    '<cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="14"/></cellXfs>'
+    '<cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/>'
+    '<xf numFmtId="14"/></cellXfs>'
     "</styleSheet>"
 )
 
@@ -73,7 +75,8 @@ def test_a_stray_cell_far_below_is_named(tmp_path: Path) -> None:
 def test_a_cell_far_to_the_right_is_named_on_a_wide_sheet(tmp_path: Path) -> None:
     path = xlsx(
         tmp_path,
-        '<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>1</v></c></row><row r="2"><c r="B2"><v>1</v></c></row>',
+        '<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>1</v></c></row>'
+        '<row r="2"><c r="B2"><v>1</v></c></row>',
     )
     assert "because of what is in cell XFD1 (row 1, column XFD)" in refused(
         lambda: check_xlsx_sheet(path, "Agenda", SMALL)
@@ -181,7 +184,10 @@ def test_a_damaged_zip_is_left_to_the_reader(tmp_path: Path) -> None:
 
 def ods(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "agenda.ods"
-    content = f"<office:document-content><office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>"
+    content = (
+        "<office:document-content><office:body><office:spreadsheet>"
+        f"{body}</office:spreadsheet></office:body></office:document-content>"
+    )
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", content)
@@ -210,14 +216,18 @@ def test_repeated_empty_cells_and_rows_do_not_count(tmp_path: Path) -> None:
         '<table:table table:name="Plan"><table:table-row>'
         '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
         '<table:table-cell table:number-columns-repeated="16000"/></table:table-row>'
-        '<table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048000">'
+        "<table:table-cell/></table:table-row>"
         "</table:table>"
     )
     check_ods(ods(tmp_path, body), SMALL)
 
 
 def test_every_ods_sheet_is_judged(tmp_path: Path) -> None:
-    fine = '<table:table table:name="A"><table:table-row><table:table-cell office:value-type="float"/></table:table-row></table:table>'
+    fine = (
+        '<table:table table:name="A"><table:table-row>'
+        '<table:table-cell office:value-type="float"/></table:table-row></table:table>'
+    )
     wide = (
         '<table:table table:name="B"><table:table-row>'
         '<table:table-cell table:number-columns-repeated="300" office:value-type="float"/>'
