@@ -67,7 +67,8 @@ def test_a_day_outside_the_event_is_warned() -> None:
 def test_a_row_whose_day_differs_from_both_neighbours_is_warned() -> None:
     rows = [("2026-06-10", 9, None), ("2026-06-11", 10, None), ("2026-06-10", 11, None)]
     assert check(rows) == [
-        "3 date: This row is on 2026-06-11 but the rows around it are on 2026-06-10. Check its date."
+        "3 date: This row is on 2026-06-11 but the rows around it are on 2026-06-10. "
+        "Check its date."
     ]
     # A new day that goes on is no typo.
     assert check([("2026-06-10", 9, None), ("2026-06-11", 9, None), ("2026-06-11", 10, None)]) == []
