@@ -19,11 +19,14 @@ def grouped(problems: Sequence[Problem]) -> list[tuple[Severity, str]]:
         groups.setdefault((problem.severity, problem.column, problem.message), []).append(problem)
     lines: list[tuple[Severity, str]] = []
     for (severity, column, message), members in groups.items():
-        rows = [p.row for p in members if p.row is not None]
-        if len(members) == 1 or len(rows) != len(members):
+        rows = sorted({p.row for p in members if p.row is not None})
+        if any(p.row is None for p in members):
             lines.extend((severity, p.text()) for p in members)
             continue
-        phrase = _rows_phrase(sorted(set(rows)))
+        if len(rows) == 1:  # one row saying one thing twice says it once
+            lines.append((severity, members[0].text()))
+            continue
+        phrase = _rows_phrase(rows)
         where = f"{phrase[0].upper()}{phrase[1:]} ({len(rows)} rows)"
         if column is not None:
             where += f', column "{column}"'

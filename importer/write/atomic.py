@@ -7,6 +7,8 @@ here, so a full disk, a file open in Excel or a missing folder gives the same on
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -55,6 +57,19 @@ def write_failure(
         problem = f'the folder "{path.parent}" does not exist'
         advice = f"Create it, or choose {other}."
     else:
-        reason = (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
-        problem, advice = reason[:1].lower() + reason[1:], f"Choose {other}."
+        problem, advice = _reason(exc), f"Choose {other}."
     return f'Cannot write {what} to "{path}": {problem}. {advice}'
+
+
+def _reason(exc: OSError) -> str:
+    """The system's words, lower-cased to sit mid-sentence; without words, the error's kind
+    ("OSError"), which keeps its spelling."""
+    words = exc.strerror
+    if not words and isinstance(exc.errno, int) and exc.errno in errno.errorcode:
+        words = os.strerror(exc.errno)
+    if not words and exc.args and all(isinstance(a, str) for a in exc.args):
+        words = str(exc).strip()
+    if not words or not words.strip(" ."):
+        return type(exc).__name__
+    words = words.strip().rstrip(".")
+    return words[:1].lower() + words[1:]

@@ -75,10 +75,6 @@ def test_permission_denied_points_at_excel() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="atomic.py lower-cases the fallback's first letter: a bare OSError reads oSError",
-)
 def test_an_error_without_words_is_named_by_its_kind() -> None:
     text = write_failure(Path("r.xlsx"), OSError(), option=None)
     assert text == 'Cannot write the results to "r.xlsx": OSError. Choose another path.'

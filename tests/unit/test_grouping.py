@@ -64,10 +64,6 @@ def test_messages_without_a_row_are_kept_one_by_one() -> None:
     assert grouped(problems) == [("error", "No header."), ("error", "No header.")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='grouping.py counts problems, not rows: one row twice reads "Row 3 (2 rows)"',
-)
 def test_one_row_with_one_message_twice_is_not_counted_as_two_rows() -> None:
     problems = [Problem(3, "Tags", None, "Too long."), Problem(3, "Tags", None, "Too long.")]
     assert grouped(problems) == [("error", 'Row 3, column "Tags": Too long.')]
