@@ -19,6 +19,12 @@ from typing import Any
 _SEPARATORS = re.compile(r"\s*(?:[;&+\n\r]|\band\b)\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _BRACKETED_EMAIL = re.compile(r"<([^<>@\s]+@[^<>\s]+)>")
+# Straight, typographic and modifier apostrophes, backtick, acute accent (which would
+# decompose to a space below), fullwidth: one apostrophe however typed.
+_APOSTROPHES = re.compile("['\u2019\u2018\u201b\u02bc\u02b9`\u00b4\uff07]")
+# Hyphen-minus, hyphen, non-breaking hyphen, figure/en/em dash, minus, small and fullwidth
+# hyphen-minus: one hyphen.
+_HYPHENS = re.compile("[-\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d]")
 _TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "sir", "dame", "phd"})
 
 
@@ -57,9 +63,15 @@ def split_cell(text: str, surname_first: bool = False) -> tuple[str, ...]:
 
 
 def name_key(name: str) -> str:
-    """Case, accents, titles (Dr, Prof), middle initials and punctuation do not count."""
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    words = re.sub(r"[^a-z0-9\s-]", " ", ascii_text).split()
+    """Case, accents, titles (Dr, Prof), middle initials and punctuation do not count.
+
+    Apostrophes go before anything else, whichever one the keyboard or Word typed, so O'Connor,
+    O’Connor and OConnor are one name and never Connor; every dash between letters is a hyphen.
+    """
+    text = _HYPHENS.sub("-", _APOSTROPHES.sub("", name))
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    spaced = re.sub(r"[^a-z0-9\s-]", " ", ascii_text)
+    words = [w for w in (re.sub("-+", "-", w).strip("-") for w in spaced.split()) if w]
     kept = [w for w in words if w not in _TITLES]
     if len(kept) > 2:  # "Ada B Lovelace": initials between the first and last name go
         kept = [kept[0], *(w for w in kept[1:-1] if len(w) > 1), kept[-1]]

@@ -60,15 +60,22 @@ def test_names_are_normalised(name: str, key: str) -> None:
     assert name_key(name) == key
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="speakers.name_key turns a straight apostrophe into a space (O'Connor: o connor, "
-    "then o is dropped as a middle initial) but drops a typographic one (O’Connor: oconnor), "
-    "so the same name typed by Word and by hand does not match; Sinead Connor matches O'Connor",
-)
 def test_an_apostrophe_in_a_name_is_one_name_however_typed() -> None:
     assert name_key("Sinéad O’Connor") == name_key("Sinead O'Connor")
     assert name_key("Sinead Connor") != name_key("Sinead O'Connor")
+
+
+@pytest.mark.parametrize(
+    "typed", ["O'Connor", "O’Connor", "O‘Connor", "O\u02bcConnor", "O`Connor", "O\u00b4Connor"]
+)
+def test_every_apostrophe_is_the_same_apostrophe(typed: str) -> None:
+    assert name_key(f"Sinead {typed}") == "sinead oconnor"
+
+
+@pytest.mark.parametrize("dash", ["-", "\u2010", "\u2011", "\u2013", "\u2014", "\u2212"])
+def test_every_dash_inside_a_name_is_a_hyphen(dash: str) -> None:
+    assert name_key(f"Mary{dash}Jane Watson") == "mary-jane watson"
+    assert name_key(f"Ada {dash} Lovelace") == "ada lovelace"  # a loose dash joins nothing
 
 
 def test_a_speaker_is_found_by_email_first_then_by_name() -> None:
