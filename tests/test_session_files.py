@@ -40,8 +40,8 @@ def test_link_text_names_the_file_else_the_header() -> None:
         "Links",
     ) == (
         [
-            ("Recording", "https://x.test/rec"),
             ("Stream", "https://x.test/live"),
+            ("Recording", "https://x.test/rec"),
             ("Links", "https://x.test/other"),
         ],
         [],

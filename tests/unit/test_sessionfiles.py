@@ -32,11 +32,6 @@ def test_what_is_no_http_link_is_handed_back() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sessionfiles.cell_files splits at a comma only when the link follows it directly: "
-    '"Deck: URL1, Recording: URL2" is one piece with two links, both named after the column',
-)
 def test_a_comma_separates_labelled_links() -> None:
     assert cell_files(f"Deck: {PDF}, Recording: {VIDEO}", "Slides") == (
         [("Deck", PDF), ("Recording", VIDEO)],
@@ -44,13 +39,29 @@ def test_a_comma_separates_labelled_links() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='sessionfiles.cell_files strips only " :-–," around a label: "Deck (URL)" is named '
-    '"Deck ()"',
-)
 def test_a_link_in_brackets_after_its_label() -> None:
     assert cell_files(f"Deck ({PDF})", "Slides") == ([("Deck", PDF)], [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Deck ({PDF}) and Recording ({VIDEO})",
+        f"[Deck]({PDF}) and [Recording]({VIDEO})",
+        f"[Deck]({PDF}) & [Recording]({VIDEO})",
+        f"[Deck]({PDF}), [Recording]({VIDEO})",
+        f"Deck - {PDF} + Recording \u2013 {VIDEO}",
+        f"(Deck) {PDF} | [Recording] {VIDEO}",
+        f"Deck: <{PDF}> Recording: <{VIDEO}>",
+    ],
+)
+def test_labels_however_framed_and_the_words_joining_links(text: str) -> None:
+    assert cell_files(text, "Slides") == ([("Deck", PDF), ("Recording", VIDEO)], [])
+
+
+def test_one_label_before_two_bare_links_names_neither() -> None:
+    assert cell_files(f"Deck: {PDF} {VIDEO}", "Link") == ([("Link", PDF), ("Link", VIDEO)], [])
+    assert cell_files(f"{PDF}, TBA", "Link") == ([("Link", PDF)], ["TBA"])
 
 
 def test_rows_of_several_link_columns_each_address_once() -> None:
