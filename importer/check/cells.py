@@ -96,8 +96,9 @@ def _is_time_only(moment: datetime) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _time_from_text(text: str) -> time:
-    match = _TIME_RE.match(text.strip())
+def _time_from_text(raw: str) -> time:
+    text = raw.strip()  # a message quotes what the cell says, not the spaces around it
+    match = _TIME_RE.match(text)
     if not match:
         raise CellError(f'"{text}" is not a time. {TIME_HINT}')
     hour_s, minute_s, second_s, fraction, meridiem = match.groups()
@@ -136,7 +137,8 @@ def parse_range(value: CellValue) -> tuple[time, time] | None:
     match = _RANGE_RE.match(value)
     if not match:
         return None
-    return parse_time(match.group(1)), parse_time(match.group(7))
+    # Each side without the spaces around "to": "7 to 8" is refused like "7-8", quoting "7".
+    return parse_time(match.group(1).strip()), parse_time(match.group(7).strip())
 
 
 def numeric_date_parts(text: str) -> tuple[int, int, int] | None:

@@ -66,6 +66,13 @@ def test_a_range_in_one_cell_gives_start_and_end() -> None:
     assert parse_range(0.5) is None
 
 
+@pytest.mark.parametrize("text", ["7-8", "7 to 8", " 7 - 8 ", "7 until 8"])
+def test_a_range_of_bare_hours_quotes_its_start_without_spaces(text: str) -> None:
+    with pytest.raises(CellError) as caught:
+        parse_range(text)
+    assert str(caught.value) == '"7" is not a time. Write it like 09:30 or 9:30 AM.'
+
+
 @pytest.mark.parametrize(
     ("order", "expected"), [("dmy", date(2026, 6, 10)), ("mdy", date(2026, 10, 6))]
 )
