@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from importer.check.cells import CellError, parse_date, parse_time
 from importer.check.eventdays import event_day
@@ -20,6 +19,7 @@ from importer.check.phrases import rows_phrase as _rows_phrase
 from importer.check.timetext import FIXED_ZONES, GENERIC_ZONES, zone_names, zone_offset
 from importer.errors import InputFileError
 from importer.read.table import CellValue, RowContext, SourceRow, Table
+from importer.settings.checks import check_timezone
 from importer.settings.config import MappingOptions
 
 _MONTH_WORD = re.compile(
@@ -275,7 +275,7 @@ def _agrees(word: str, timezone: str, day: date | None) -> bool:
     if stated is None:
         return False
     days = [day] if day else [date(2026, 1, 15), date(2026, 7, 15)]
-    event = ZoneInfo(timezone)
+    event = check_timezone(timezone)
     return all(
         datetime.combine(d, time(12), stated).utcoffset()
         == datetime.combine(d, time(12), event).utcoffset()
