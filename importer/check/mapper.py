@@ -36,7 +36,7 @@ from importer.check.speakers import read_speaker_cells
 from importer.read.context import check_stated_zone
 from importer.read.excelerrors import ExcelError
 from importer.read.table import Table
-from importer.settings.checks import UUID_RE
+from importer.settings.checks import UUID_RE, check_timezone
 from importer.settings.config import MappingOptions
 
 
@@ -86,7 +86,7 @@ def _map_rows(
     cols = columns or match_columns(table, options)
     table = replace_cells(table, cols, options.replace_values)  # rooms named otherwise, ...
     check_stated_zone(table, options, timezone)
-    zone = ZoneInfo(timezone)
+    zone = check_timezone(timezone)
     ctx = _time_context(table, cols, options, zone, timezone)
     known_ids = set(locations.values()) if locations is not None else set()
     places = (

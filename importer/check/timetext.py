@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from importer.check.cells import CellError, parse_moment, parse_range, parse_time
 from importer.read.table import CellValue
+from importer.settings.checks import check_timezone
 from importer.settings.dateorder import DateOrder
 
 Moment = datetime | time  # naive: local to the event; aware: exact
@@ -138,7 +138,7 @@ def zone_offset(word: str, day: date | None = None) -> tzinfo | None:
     if upper in FIXED_ZONES:
         return timezone(timedelta(minutes=FIXED_ZONES[upper]))
     if upper in GENERIC_ZONES:
-        return ZoneInfo(GENERIC_ZONES[upper])
+        return check_timezone(GENERIC_ZONES[upper])
     match = _OFFSET_RE.match(upper)
     if match:
         _, sign, hours, minutes = match.groups()
@@ -149,7 +149,7 @@ def zone_offset(word: str, day: date | None = None) -> tzinfo | None:
 
 def zone_names(zone_name: str, day: date | None) -> set[str]:
     """What people call the event's zone on that day: its abbreviations and name."""
-    zone = ZoneInfo(zone_name)
+    zone = check_timezone(zone_name)
     days = [day] if day else [date(2026, 1, 15), date(2026, 7, 15)]
     names = {zone_name.upper()}
     for when in days:

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Never
-from zoneinfo import ZoneInfo
 
 import click
 from tqdm import tqdm
@@ -28,6 +27,7 @@ from importer.plan.build import Plan
 from importer.plan.status import Outcome, Status
 from importer.read.download import AgendaSource
 from importer.run import ImportReport, ImportRequest, run_import
+from importer.settings.checks import check_timezone
 from importer.settings.config import Secret, Settings
 from importer.sync.notify import deliver
 
@@ -189,7 +189,7 @@ def show_problems(report: ImportReport, rest: str | None = None) -> None:
 
 
 def print_created(report: ImportReport) -> None:
-    zone = ZoneInfo(report.timezone)
+    zone = check_timezone(report.timezone)
     drafts = {d.row: d for d in report.mapped.drafts}
     heading = f"Start ({report.timezone})"
     width = max(16, len(heading))

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from importer.plan.build import Plan
 from importer.plan.reconcile import FIELD_NAMES, Change
+from importer.settings.checks import check_timezone
 
 CUT = 60  # characters of a text shown without --full
 _TIME = "%a %d %b %H:%M"
@@ -74,10 +74,10 @@ class PlanView:
         moment = value if isinstance(value, datetime) else _parse(value)
         if moment is None:
             return f'"{value}"'
-        return moment.astimezone(ZoneInfo(self.timezone)).strftime(_TIME)
+        return moment.astimezone(check_timezone(self.timezone)).strftime(_TIME)
 
     def span(self, start: datetime, end: datetime) -> str:
-        zone = ZoneInfo(self.timezone)
+        zone = check_timezone(self.timezone)
         first, last = start.astimezone(zone), end.astimezone(zone)
         if first.date() == last.date():
             return f"{first.strftime(_TIME)}–{last.strftime('%H:%M')}"

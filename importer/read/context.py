@@ -12,14 +12,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from importer.check.cells import CellError, parse_date, parse_time
-from importer.check.eventdays import event_day
+from importer.check.eventdays import day_number, event_day, weekday
 from importer.check.phrases import rows_phrase as _rows_phrase
 from importer.check.timetext import FIXED_ZONES, GENERIC_ZONES, zone_names, zone_offset
 from importer.errors import InputFileError
 from importer.read.table import CellValue, RowContext, SourceRow, Table
+from importer.settings.checks import check_timezone
 from importer.settings.config import MappingOptions
 
 _MONTH_WORD = re.compile(
@@ -129,17 +129,53 @@ def _heading(
     if not filled or len(filled) > 3 or not all(isinstance(v, str | date) for v in filled):
         return None  # most session rows stop here: a time, a number, or many cells
     if len(filled) > 1:  # "Monday" and "18 March 2024" in two cells
-        try:
-            days = {as_date(v, options, year, row) for v in filled}
-        except InputFileError:
-            return None
-        return days.pop() if len(days) == 1 and None not in days else None
+        return _day_of_cells(filled, options, year, row)
     day = as_date(filled[0], options, year, row)
     if day is not None:
         return day
     if _is_time(filled[0]) or not isinstance(filled[0], str):
         return None
     return " ".join(filled[0].split())
+
+
+def _day_of_cells(
+    filled: list[CellValue], options: MappingOptions, year: int | None, row: int
+) -> date | None:
+    """The one day that the cells of a heading split over cells name, or None for no heading.
+
+    Cells that cannot be dated alone ("Tuesday" or "Day 2" without the event's first day,
+    "9 June" without a year) are checked against the full date beside them, which settles
+    the day: a weekday must be that date's weekday.
+    """
+    days: set[date] = set()
+    unplaced: list[CellValue] = []
+    for value in filled:
+        try:
+            day = as_date(value, options, year, row)
+        except InputFileError:
+            unplaced.append(value)
+            continue
+        if day is None:
+            return None  # a cell that is no day at all: a session row
+        days.add(day)
+    if len(days) != 1:
+        return None
+    day = days.pop()
+    return day if all(_names_day(v, day, options, row) for v in unplaced) else None
+
+
+def _names_day(value: CellValue, day: date, options: MappingOptions, row: int) -> bool:
+    """Whether a cell that could not be dated alone agrees with the full date beside it."""
+    named = weekday(value)
+    if named is not None:
+        return named == day.weekday()
+    if isinstance(value, str) and not value.strip().isdigit() and day_number(value) is not None:
+        # "Day 2": without the first day it cannot be checked, and the date says which day.
+        return options.start_date is None
+    try:
+        return as_date(value, options, day.year, row) == day  # "9 June" beside 2026-06-09
+    except InputFileError:
+        return False
 
 
 def read_context(table: Table, options: MappingOptions) -> Table:
@@ -275,7 +311,7 @@ def _agrees(word: str, timezone: str, day: date | None) -> bool:
     if stated is None:
         return False
     days = [day] if day else [date(2026, 1, 15), date(2026, 7, 15)]
-    event = ZoneInfo(timezone)
+    event = check_timezone(timezone)
     return all(
         datetime.combine(d, time(12), stated).utcoffset()
         == datetime.combine(d, time(12), event).utcoffset()

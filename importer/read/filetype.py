@@ -144,15 +144,27 @@ def sniff(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
         except OSError as exc:
             raise cannot_open(path, exc) from exc
         return _zip_kind(path) if readable else "zip"
-    if any(head.startswith(bom) for bom in BOMS):
-        return "text"
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if start.startswith((b"<!doctype html", b"<html", b"<table")):
-        return "html"
-    if start.startswith(b"<?xml"):
-        return "xml"
+    for bom, encoding in BOMS.items():
+        if head.startswith(bom):
+            # A byte-order mark says text, but a web page or an XML file saved as .xls may
+            # carry one too (UTF-16 ones are all NUL bytes in between): read past it first.
+            return _markup(head.decode(encoding, "replace")) or "text"
+    # Latin-1 maps every byte to a character, so the start reads the same in any encoding.
+    markup = _markup(head.decode("latin-1"))
+    if markup:
+        return markup
     controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
     return "binary" if b"\0" in head or controls > len(head) // 50 else "text"
+
+
+def _markup(text: str) -> str | None:
+    """Whether the text starts as a web page ("html") or an XML file ("xml"); else None."""
+    start = text.lstrip("\ufeff \t\r\n").lower()
+    if start.startswith(("<!doctype html", "<html", "<table")):
+        return "html"
+    if start.startswith("<?xml"):
+        return "xml"
+    return None
 
 
 def _zip_kind(path: Path) -> str:

@@ -14,7 +14,6 @@ times more per cell, and only the cell positions matter here.
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 import zipfile
@@ -174,7 +173,7 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
     relation = None
     for match in _SHEET_ENTRY.finditer(archive.read("xl/workbook.xml")):
         attributes = _attributes(match.group(1))
-        if html.unescape(attributes.get(b"name", b"").decode("utf-8", "replace")) == sheet:
+        if attributes.get(b"name", b"").decode("utf-8", "replace") == sheet:
             relation = attributes.get(b"id")
             break
     if relation is None:

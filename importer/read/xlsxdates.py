@@ -8,6 +8,7 @@ panic inside Rust, which takes the process down with a backtrace. The sheet pre-
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 
@@ -20,17 +21,22 @@ _NUMFMT = re.compile(rb"<(?:[\w.-]+:)?numFmt\s[^>]*?>")
 _CELL_XFS = re.compile(rb"<(?:[\w.-]+:)?cellXfs\b.*?</(?:[\w.-]+:)?cellXfs>", re.DOTALL)
 _XF = re.compile(rb"<(?:[\w.-]+:)?xf\b([^>]*?)/?>")
 _ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-# What a format code shows literally (quoted text, escaped characters, colours, conditions),
-# which says nothing about whether it is a date.
-_LITERALS = re.compile(r'"[^"]*"|\\.|\[(?![hms]+\])[^\]]*\]', re.IGNORECASE)
+# What a format code shows literally (quoted text, backslash-escaped characters, the
+# character after _ (a space that wide) or * (a fill), colours, conditions and locales),
+# which says nothing about whether it is a date. [h], [mm] and [ss] are elapsed times.
+_LITERALS = re.compile(r'"[^"]*"?|[\\_*].|\[(?![hms]+\])[^\]]*\]?', re.IGNORECASE)
 _DATE_PARTS = re.compile(r"[dmyhs]", re.IGNORECASE)
 
 
 def attributes(text: bytes) -> dict[bytes, bytes]:
-    """An XML tag's attributes by local name (prefixes dropped)."""
+    """An XML tag's attributes by local name (prefixes dropped), their values unescaped:
+    Excel writes the quote of a format's quoted text as &quot;, a sheet "Q&A" as Q&amp;A."""
     found: dict[bytes, bytes] = {}
     for name, double, single in _ATTRIBUTE.findall(text):
-        found[name.rpartition(b":")[2]] = double or single
+        value = double or single
+        if b"&" in value:  # most values have no reference: skip the decoding for them
+            value = html.unescape(value.decode("utf-8", "replace")).encode("utf-8")
+        found[name.rpartition(b":")[2]] = value
     return found
 
 

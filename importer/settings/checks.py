@@ -30,13 +30,18 @@ def check_event_id(text: str) -> str:
 
 def known_zone(name: str) -> ZoneInfo | None:
     """The IANA zone of this name, or None when tzdata has none (or the name is malformed)."""
+    # ZoneInfo reads the name as a path in tzdata, so odd names fail in file-system ways too:
+    # "Europe" is a folder (IsADirectoryError), a very long name is refused by the OS
+    # (OSError), a non-string is a TypeError. None of them is a zone.
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
         return None
 
 
 def check_timezone(name: str) -> ZoneInfo:
+    """The zone of this name, or the ``UsageError`` every front end shows; every layer turns
+    a zone name into a zone here, so no odd name ends in a traceback."""
     zone = known_zone(name)
     if zone is None:
         raise UsageError(

@@ -17,6 +17,7 @@ from importer.check.cells import show
 from importer.plan.reconcile import FIELD_NAMES, Change
 from importer.plan.remote import RemoteSession
 from importer.run import ImportReport
+from importer.settings.checks import check_timezone
 from importer.ui.timeline import Day, Slot, draw_timeline
 from importer.ui.words import page_words
 
@@ -98,7 +99,7 @@ class PlanView:
 
 
 def plan_view(report: ImportReport) -> PlanView:
-    plan, zone = report.plan, ZoneInfo(report.timezone)
+    plan, zone = report.plan, check_timezone(report.timezone)
     rooms = report.location_names
 
     def step(row: int, title: str, changes: tuple[Change, ...]) -> ShownStep:
@@ -228,7 +229,7 @@ def _slots(report: ImportReport) -> list[Slot]:
     row_of_ref = {ref: row for row, ref in plan.references.items()}
     place = report.mapped.columns.fields.get("location")
     values = {r.number: r.values for r in table.rows}
-    zone = ZoneInfo(report.timezone)
+    zone = check_timezone(report.timezone)
     slots = []
     for draft in report.mapped.drafts:
         if draft.row not in action:

@@ -17,6 +17,7 @@ from html import escape
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from importer.settings.checks import check_timezone
 from importer.ui.textfit import fit as _fit
 from importer.ui.textfit import text_width
 
@@ -115,7 +116,7 @@ def draw_timeline(
 
     With ``lanes="track"`` the lanes are tracks, which run side by side by design: sessions
     sharing one are not clashes, so no overlaps are flagged."""
-    tz = ZoneInfo(zone)
+    tz = check_timezone(zone)
     for s in slots:
         if s.start.tzinfo is None or s.end.tzinfo is None:
             raise ValueError(f"row {s.row}: times must be timezone-aware")

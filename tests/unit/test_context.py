@@ -68,16 +68,43 @@ def test_sections_as_parents_stay_in_the_table_and_own_their_rows() -> None:
     assert read.context[7] == RowContext(date(2026, 6, 9))  # a new day ends the section
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='context._heading: without start_date, as_date("Tuesday") raises for the weekday '
-    "cell and the whole two-cell row is taken for a session, though its other cell is a full "
-    'date: the row then fails with "9 June 2026" is not a date and time',
-)
 def test_a_weekday_beside_a_full_date_is_a_heading_without_the_first_day() -> None:
     read = read_context(sheet(DAYS), MappingOptions(headings="ignore"))
     assert [r.number for r in read.rows] == [3, 5, 7]
     assert read.context[7] == RowContext(date(2026, 6, 9))
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["Tue.", "2026-06-09"],
+        ["Day 2", "9 June 2026"],
+        ["9 June", "Tuesday", "2026-06-09"],  # the year comes from the full date
+    ],
+)
+def test_a_day_split_over_cells_is_read_from_its_full_date(cells: list[str]) -> None:
+    rows = [[*cells, None][:3], ["Talk", "9:00", "Hall"]]
+    read = read_context(sheet(rows), MappingOptions(headings="ignore"))
+    assert [r.number for r in read.rows] == [3]
+    assert read.context == {3: RowContext(date(2026, 6, 9))}
+
+
+@pytest.mark.parametrize(
+    ("cells", "options"),
+    [
+        (["Monday", "9 June 2026"], MappingOptions()),  # 9 June 2026 is a Tuesday
+        (["Monday", "9 June 2026"], MappingOptions(start_date=FIRST_DAY)),
+        (["Day 3", "9 June 2026"], MappingOptions(start_date=FIRST_DAY)),  # day 3 is 10 June
+        (["Tuesday", "Wrap-up"], MappingOptions()),
+        (["2", "9 June 2026"], MappingOptions()),  # a bare number may be anything
+    ],
+)
+def test_cells_that_disagree_with_the_full_date_are_no_heading(
+    cells: list[str], options: MappingOptions
+) -> None:
+    rows = [[*cells, None], ["Talk", "9:00", "Hall"]]
+    read = read_context(sheet(rows), options)
+    assert [r.number for r in read.rows] == [2, 3]
 
 
 def test_headings_date_refuses_a_section() -> None:

@@ -63,13 +63,16 @@ def test_sniffed_by_the_first_bytes(tmp_path: Path, content: bytes, kind: str) -
     assert sniff(path) == kind
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="filetype.sniff returns 'text' for any byte-order mark before the HTML/XML checks, "
-    "so the BOM strip before them is dead code: a web page or XML file with a BOM is 'text'",
-)
 @pytest.mark.parametrize(
-    ("content", "kind"), [(b"\xef\xbb\xbf<html><table>", "html"), (b"\xef\xbb\xbf<?xml ?>", "xml")]
+    ("content", "kind"),
+    [
+        (b"\xef\xbb\xbf<html><table>", "html"),
+        (b"\xef\xbb\xbf<?xml ?>", "xml"),
+        (b"\xef\xbb\xbf \r\n<!DOCTYPE html>", "html"),
+        ("\ufeff<html><table>".encode("utf-16-le"), "html"),
+        ("\ufeff<?xml ?>".encode("utf-16-be"), "xml"),
+        ("\ufeffTitle,Start\n".encode("utf-16-le"), "text"),
+    ],
 )
 def test_a_byte_order_mark_does_not_hide_a_web_page(
     tmp_path: Path, content: bytes, kind: str
@@ -77,6 +80,16 @@ def test_a_byte_order_mark_does_not_hide_a_web_page(
     path = tmp_path / "agenda.xls"
     path.write_bytes(content)
     assert sniff(path) == kind
+
+
+def test_a_web_page_with_a_byte_order_mark_named_xls_is_not_called_a_csv(tmp_path: Path) -> None:
+    path = tmp_path / "agenda.xls"
+    path.write_bytes(b"\xef\xbb\xbf<html><table><tr><td>Title</td></tr></table></html>")
+    assert refusal(path) == (
+        "agenda.xls is not an Excel 97-2003 workbook (.xls): it is a web page (HTML). Open the "
+        'agenda in the program it came from and save it again as "Excel Workbook (.xlsx)" or '
+        "as CSV, then try again."
+    )
 
 
 @pytest.mark.parametrize(

@@ -141,23 +141,40 @@ def test_date_styles_read_custom_and_builtin_formats(tmp_path: Path) -> None:
         assert 0 not in date_styles(archive)
 
 
-QUOTED_BUG = (
-    "xlsxdates.date_styles reads formatCode without unescaping XML entities: Excel writes "
-    '"day" 0 as &quot;day&quot; 0, the quoted-text rule never matches, the d and y of the '
-    "text count as date parts, so a big number in that style is refused as an impossible date"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=QUOTED_BUG)
 def test_quoted_text_in_a_number_format_is_not_a_date(tmp_path: Path) -> None:
     with zipfile.ZipFile(xlsx(tmp_path, "")) as archive:
         assert 2 not in date_styles(archive)
 
 
-@pytest.mark.xfail(strict=True, reason=QUOTED_BUG)
 def test_a_huge_number_with_quoted_text_in_its_format_is_fine(tmp_path: Path) -> None:
     path = xlsx(tmp_path, '<row r="1"><c r="B1" s="2"><v>123456789</v></c></row>')
     check_xlsx_sheet(path, "Agenda", SMALL)
+
+
+@pytest.mark.parametrize(
+    ("code", "is_date"),
+    [
+        ("&quot;Room&quot; 0", False),  # as Excel writes "Room" 0
+        ("&#34;Room&#34; 0", False),  # the same quote as a character reference
+        ("#,##0_);[Red](#,##0)", False),  # "_)" is a space as wide as ")"
+        ("0\\d", False),  # a backslash shows the d itself
+        ("0* ", False),
+        ("[$-409]0", False),
+        ("&quot;day&quot; d-mmm", True),  # quoted text beside a real date
+        ("[$-409]d-mmm", True),
+        ("[h]:mm", True),
+        ("yyyy-mm-dd", True),
+    ],
+)
+def test_only_the_unquoted_parts_of_a_format_make_it_a_date(
+    tmp_path: Path, code: str, is_date: bool
+) -> None:
+    styles = (
+        f'<styleSheet><numFmts><numFmt numFmtId="164" formatCode="{code}"/></numFmts>'
+        '<cellXfs><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>'
+    )
+    with zipfile.ZipFile(xlsx(tmp_path, "", styles=styles)) as archive:
+        assert (1 in date_styles(archive)) is is_date
 
 
 @pytest.mark.parametrize(

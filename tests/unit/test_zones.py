@@ -52,12 +52,6 @@ def test_no_single_reading_is_refused(text: str) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IsADirectoryError,
-    reason="settings/checks.known_zone catches ZoneInfoNotFoundError and ValueError only: "
-    'ZoneInfo("America") raises IsADirectoryError (tzdata has a folder of that name)',
-)
 def test_an_iana_name_with_its_abbreviation_is_read() -> None:
     # Split at "/" and "(", the text gives the token "America": a folder in tzdata.
     assert event_zone("America/New_York (EST)").name == "America/New_York"
