@@ -79,7 +79,9 @@ def corpus_dir() -> Iterator[Path]:
         yield Path(folder)
 
 
-@pytest.mark.parametrize("mode", ["check", "sandbox"])
+# The whole corpus through `validate` in the default run; through `run --sandbox` (the same
+# refusal, a longer start: the embedded sandbox) in the slow run, which CI also runs.
+@pytest.mark.parametrize("mode", ["check", pytest.param("sandbox", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("hostile", CORPUS, ids=[h.name for h in CORPUS])
 def test_hostile_file_is_refused_with_one_line(
     corpus_dir: Path, tmp_path: Path, hostile: Hostile, mode: str

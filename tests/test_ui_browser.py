@@ -55,6 +55,10 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it (.ci/run)
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
+# expect() waits 5 s by default, whatever the page's own timeout: a re-check on a 2-core machine
+# kept busy by the other workers can take longer. Every page test imports this module.
+expect.set_options(timeout=20_000)
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
