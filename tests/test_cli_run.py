@@ -15,6 +15,7 @@ import openpyxl
 
 from importer.sandbox import Faults, SandboxSettings, run_sandbox
 from tests.conftest import SandboxHandle
+from tests.gated_sandbox import GUARD_S, gated_sandbox
 from tests.pipeline_helpers import by_reference, numbered_rows, read_results, run_command, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,22 +114,32 @@ def test_ctrl_c_stops_dispatching_writes_results_and_exits_130(tmp_path: Path) -
     rows = numbered_rows(200)
     agenda = write_csv(tmp_path / "big.csv", rows)
     settings = SandboxSettings(faults=Faults(rate_limit=0, latency_ms=100))
-    with run_sandbox(settings) as running:
+    with gated_sandbox(settings) as gated:
+        gated.gate.opened.set()
         env = {**ENV, "ZUDDL_API_KEY": "sandbox-secret"}
+        base_url = f"http://127.0.0.1:{gated.port}"
         proc = subprocess.Popen(
-            run_command(agenda, running.base_url, "--concurrency", "4"),
+            run_command(agenda, base_url, "--concurrency", "4"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             env=env,
             cwd=tmp_path,
         )
-        deadline = time.monotonic() + 60
-        while running.state.stats.creates_committed < 20 and time.monotonic() < deadline:
+        stats = gated.app.state.stats
+        deadline = time.monotonic() + GUARD_S
+        while stats.creates_committed < 20 and time.monotonic() < deadline:
             time.sleep(0.05)
+        # Hold the API: the next request waits at the gate, so Ctrl-C lands mid-dispatch
+        # however busy the machine is (polling alone could be late on a loaded one).
+        gated.gate.opened.clear()
+        gated.gate.reached.clear()
+        assert gated.gate.reached.wait(GUARD_S), "the run ended before it could be interrupted"
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        committed = running.state.store.all("5a2db0c5-de30-4e7e-8a1d-000000000001")
+        time.sleep(0.5)  # let the child take the signal before its held requests are answered
+        gated.gate.opened.set()
+        out, err = proc.communicate(timeout=GUARD_S)
+        committed = gated.app.state.store.all("5a2db0c5-de30-4e7e-8a1d-000000000001")
     assert proc.returncode == 130, out + err
     assert "Traceback" not in err
     assert "Interrupted: rows not sent are marked in the results sheet." in err

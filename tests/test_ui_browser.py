@@ -433,6 +433,7 @@ def test_sheet_choice_and_a_column_mapped_by_hand(
         'Name a column "Start" (or "Date" and "Start Time"), or choose it in the list below.'
     )
     # A sheet that cannot be read is refused with its reason, and the chosen one stays.
+    page.wait_for_load_state("load")  # the page's script reads the sheet on change
     sheet_choice.select_option("Notes")  # read at once, no button needed
     expect(page.get_by_role("alert")).to_have_text(
         f"Problem: {page_words(load_agenda_error(agenda, 'Notes'))}"

@@ -59,9 +59,11 @@ def test_date_order_and_time_zone_are_chosen_on_the_check_screen(
         expect(zone).to_have_value("UTC")
         every_input_is_labelled(page)
         shot(page, f"3-check-date-order-{width}")
+        page.wait_for_load_state("load")  # the page's script listens for the change
         page.get_by_label("Date order").select_option("dmy")  # the check runs again at once
         expect(page.locator("#check-summary")).to_contain_text("2 rows: all can be imported.")
         expect(page.get_by_label("Date order")).to_have_value("dmy")
+        page.wait_for_load_state("load")
         zone.select_option("Europe/Berlin")
         expect(page.get_by_label("Time zone", exact=True)).to_have_value("Europe/Berlin")
         expect(page.locator("#check-summary")).to_contain_text("2 rows: all can be imported.")
@@ -70,8 +72,10 @@ def test_date_order_and_time_zone_are_chosen_on_the_check_screen(
     page = new_page(browser)
     to_check(page, ui, sandbox, agenda)
     # Each choice checks again and shows a new page: the next one is made on that page.
+    page.wait_for_load_state("load")  # on a busy machine the script may not listen yet
     with page.expect_navigation():
         page.get_by_label("Date order").select_option("dmy")
+    page.wait_for_load_state("load")
     with page.expect_navigation():
         page.get_by_label("Time zone", exact=True).select_option("Europe/Berlin")
     expect(page.get_by_label("Time zone", exact=True)).to_have_value("Europe/Berlin")
