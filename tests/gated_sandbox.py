@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -29,10 +29,19 @@ class Gate:
         self.app = app
         self.reached = threading.Event()  # a request of the API is waiting
         self.opened = threading.Event()
+        self.held = threading.Event()  # a request arrived while the gate was closed
+        # Closes the gate when true, checked as each request arrives: in the server, so a
+        # test on a busy machine cannot be late to close it.
+        self.close_when: Callable[[], bool] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/v1/"):
+            if self.close_when is not None and self.close_when():
+                self.close_when = None
+                self.opened.clear()
             self.reached.set()
+            if not self.opened.is_set():
+                self.held.set()
             await asyncio.to_thread(self.opened.wait, GUARD_S)
         await self.app(scope, receive, send)
 

@@ -116,6 +116,10 @@ def test_ctrl_c_stops_dispatching_writes_results_and_exits_130(tmp_path: Path) -
     settings = SandboxSettings(faults=Faults(rate_limit=0, latency_ms=100))
     with gated_sandbox(settings) as gated:
         gated.gate.opened.set()
+        stats = gated.app.state.stats
+        # Once 20 sessions exist the sandbox holds the next request, so Ctrl-C lands
+        # mid-dispatch however busy the machine is (a polling test could be late).
+        gated.gate.close_when = lambda: stats.creates_committed >= 20
         env = {**ENV, "ZUDDL_API_KEY": "sandbox-secret"}
         base_url = f"http://127.0.0.1:{gated.port}"
         proc = subprocess.Popen(
@@ -126,15 +130,7 @@ def test_ctrl_c_stops_dispatching_writes_results_and_exits_130(tmp_path: Path) -
             env=env,
             cwd=tmp_path,
         )
-        stats = gated.app.state.stats
-        deadline = time.monotonic() + GUARD_S
-        while stats.creates_committed < 20 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        # Hold the API: the next request waits at the gate, so Ctrl-C lands mid-dispatch
-        # however busy the machine is (polling alone could be late on a loaded one).
-        gated.gate.opened.clear()
-        gated.gate.reached.clear()
-        assert gated.gate.reached.wait(GUARD_S), "the run ended before it could be interrupted"
+        assert gated.gate.held.wait(GUARD_S), "the run ended before it could be interrupted"
         proc.send_signal(signal.SIGINT)
         time.sleep(0.5)  # let the child take the signal before its held requests are answered
         gated.gate.opened.set()
