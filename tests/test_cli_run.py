@@ -111,9 +111,9 @@ def test_plain_http_to_a_remote_host_is_refused(tmp_path: Path) -> None:
     assert "s3cret-value" not in done.stdout + done.stderr
 
 
-# Slow run: under .ci/suite-under-load (both cores spinning, four workers) this failed 2 times in
-# 3 — the child created all 200 and exited 0 although SIGINT was sent while a create was held at
-# the gate; alone, or 6 at once under the same load, it never did. Not understood yet (notes).
+# Slow run: under .ci/suite-under-load (both cores spinning, four workers) it failed in each of
+# 3 loaded runs: the child created all 200 and exited 0 although SIGINT was sent while a create was
+# held at the gate; alone, or 6 at once under the same load, it never did. Not understood (notes).
 @pytest.mark.slow
 def test_ctrl_c_stops_dispatching_writes_results_and_exits_130(tmp_path: Path) -> None:
     rows = numbered_rows(200)
