@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
+from importer.errors import SandboxError
 from importer.sandbox import SandboxSettings
 from importer.sandbox.app import SandboxApp, create_app
-from importer.sandbox.server import bind, in_thread, quiet_config
+from importer.serving import bind, in_thread, quiet_config
 
 # Long enough for any machine, only a guard against a test hanging forever.
 GUARD_S = 300
@@ -59,11 +60,11 @@ class GatedSandbox:
 @contextmanager
 def gated_sandbox(settings: SandboxSettings | None = None) -> Iterator[GatedSandbox]:
     gate = Gate(create_app(settings))
-    sock = bind("127.0.0.1", 0)
+    sock = bind("127.0.0.1", 0, "the sandbox", SandboxError)
     port = sock.getsockname()[1]
     server = uvicorn.Server(quiet_config(gate, "127.0.0.1", port))
     try:
-        with in_thread(server, sock, "the sandbox"):
+        with in_thread(server, sock, "the sandbox", SandboxError):
             try:
                 yield GatedSandbox(port, gate)
             finally:  # nothing may wait at the gate while the server stops

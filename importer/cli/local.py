@@ -106,8 +106,7 @@ def ui(port: int, sandbox: bool, event_id: str, base_url: str | None) -> None:
     import contextlib
 
     from importer.settings.config import DEFAULT_BASE_URL, Secret
-    from importer.ui.server import env_key, make_ui, serve_ui
-    from importer.ui.serving import bind
+    from importer.ui.server import bind_page, env_key, make_ui, serve_ui
 
     with contextlib.ExitStack() as stack:
         key, url = env_key(), base_url or DEFAULT_BASE_URL
@@ -116,7 +115,7 @@ def ui(port: int, sandbox: bool, event_id: str, base_url: str | None) -> None:
 
             running = stack.enter_context(run_sandbox())
             key, url, event_id = Secret(DEMO_API_KEY), running.base_url, DEMO_EVENT_ID
-        sock = bind("127.0.0.1", port)
+        sock = bind_page("127.0.0.1", port)
         bound = sock.getsockname()[1]
         page = make_ui(base_url=url, event_id=event_id, key=key, sandbox=sandbox, port=bound)
         click.echo("Zuddl session importer page. Open this address in your browser:")

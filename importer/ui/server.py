@@ -14,12 +14,13 @@ from typing import Literal
 
 import uvicorn
 
+from importer.errors import UsageError
+from importer.serving import bind, in_thread, quiet_config
 from importer.settings.config import API_KEY_ENV, DEFAULT_BASE_URL, Secret
 from importer.ui.app import UiApp
 from importer.ui.history import History, default_history
 from importer.ui.memory import default_memory
 from importer.ui.security import Tokens
-from importer.ui.serving import bind, in_thread, quiet_config
 from importer.ui.workspace import Workspace
 
 
@@ -67,6 +68,14 @@ def make_ui(
     return UiApp(workspace, Tokens(), _hosts(port))
 
 
+PAGE = "the page"  # what its start-up messages call it
+
+
+def bind_page(host: str, port: int) -> socket.socket:
+    """The page's socket, bound before its address is printed (port 0: a free one)."""
+    return bind(host, port, PAGE, UsageError)
+
+
 def env_key(name: str = API_KEY_ENV) -> Secret | None:
     value = os.environ.get(name, "").strip()
     return Secret(value) if value else None
@@ -85,7 +94,7 @@ def run_ui(
     history: Path | None = None,
 ) -> Iterator[RunningUi]:
     """Serve the page in a background thread until the block ends; its files go with it."""
-    sock = bind(host, port)
+    sock = bind_page(host, port)
     bound = sock.getsockname()[1]
     ui = make_ui(
         base_url=base_url,
@@ -98,7 +107,7 @@ def run_ui(
     )
     server = uvicorn.Server(quiet_config(ui.app, host, bound))
     try:
-        with in_thread(server, sock):
+        with in_thread(server, sock, PAGE, UsageError):
             address = f"http://{host}:{bound}"
             yield RunningUi(address, f"{address}/?token={ui.tokens.access}", ui, ui.tokens)
     finally:

@@ -1,4 +1,4 @@
-"""ui/serving.py: the page's own socket and server thread."""
+"""The page's socket, bound through importer/serving.py (shared with the sandbox)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from importer.errors import UsageError
-from importer.ui.serving import bind
+from importer.ui.server import bind_page as bind
 
 
 def test_a_port_in_use_is_refused_with_the_flag_to_change() -> None:
