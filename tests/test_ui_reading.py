@@ -102,6 +102,7 @@ def test_a_date_for_rows_without_one_and_a_wrong_one(
         'The time has no date. Give a date for all rows above ("Date of rows without one"), '
         "add a Date column, or write it in this cell (2026-06-10 09:30)."
     )
+    page.wait_for_load_state("load")  # the page's script checks again on change
     page.get_by_label("Date of rows without one").fill("2026-06-12")
     expect(page.locator("#check-summary")).to_contain_text("1 row: all can be imported.")
     expect(page.get_by_label("Date of rows without one")).to_have_value("2026-06-12")
